@@ -1,0 +1,150 @@
+"""The typed result of a chain evaluation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from logistics.chain.evaluate import Flows
+    from logistics.scenario.model import Scenario
+
+__all__ = ["METRICS", "STAGES", "ChainReport"]
+
+#: Cost stages per unit, in chain order; ``rebate`` is subtracted, the others added, to give ``landed_cost``.
+STAGES = ("goods", "rebate", "consolidation", "export_clearance", "line_haul", "import_duty", "import_fees",
+          "warehouse", "last_mile", "partner_fee", "carrying")
+
+#: Every per-row numeric result with its unit.
+METRICS: Mapping[str, str] = MappingProxyType({
+    "goods": "currency/unit", "rebate": "currency/unit", "consolidation": "currency/unit",
+    "export_clearance": "currency/unit", "line_haul": "currency/unit", "import_duty": "currency/unit",
+    "import_fees": "currency/unit", "warehouse": "currency/unit", "last_mile": "currency/unit",
+    "partner_fee": "currency/unit", "carrying": "currency/unit", "landed_cost": "currency/unit",
+    "margin": "currency/unit", "import_vat": "currency/unit", "customer_days_mean": "days",
+    "customer_days_p95": "days", "replenishment_days": "days", "pipeline_units": "units",
+    "cycle_units": "units", "safety_units": "units", "rebate_days": "days", "cash_days": "days",
+    "working_capital": "currency", "meets_promise": "bool",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """Per-row results of :func:`logistics.chain.evaluate`.
+
+    Attributes
+    ----------
+    scenario, currency, date
+        What was evaluated and with which rules.
+    product, market, channel, route, origin, mode, warehouse_id
+        Row labels (arrays of str; ``warehouse_id`` is ``""`` where the route has no overseas warehouse).
+    units_per_year, promise_days
+        Demand and delivery promise of the row's product and market.
+    values
+        Every metric of :data:`METRICS` as an array (cost per unit in the scenario currency).
+    """
+
+    scenario: str
+    currency: str
+    date: dt.date
+    product: np.ndarray
+    market: np.ndarray
+    channel: np.ndarray
+    route: np.ndarray
+    origin: np.ndarray
+    mode: np.ndarray
+    warehouse_id: np.ndarray
+    units_per_year: np.ndarray
+    promise_days: np.ndarray
+    values: Mapping[str, np.ndarray]
+
+    @classmethod
+    def from_arrays(cls, s: Scenario, f: Flows, values: dict[str, Any], date: dt.date) -> ChainReport:
+        """Label the arrays of :func:`~logistics.chain.evaluate.compute` with the scenario's ids."""
+        routes = f.routes
+        prod = np.array([p.id for p in s.products] or [""], dtype=object)
+        lab = {
+            "market": np.array([r.market for r in routes] or [""], dtype=object),
+            "channel": np.array([r.channel.value for r in routes] or [""], dtype=object),
+            "route": np.array([r.label for r in routes] or [""], dtype=object),
+            "origin": np.array([r.origin for r in routes] or [""], dtype=object),
+            "mode": np.array([r.line_haul.mode.value for r in routes] or [""], dtype=object),
+            "warehouse_id": np.array([r.warehouse or "" for r in routes] or [""], dtype=object),
+        }
+        promise = {m.id: m.promise_days for m in s.markets}
+        markets = lab["market"][f.route]
+        vals = {k: np.atleast_1d(np.asarray(v)) for k, v in values.items()}
+        return cls(
+            scenario=s.name, currency=s.finance.currency, date=date, product=prod[f.product], market=markets,
+            channel=lab["channel"][f.route], route=lab["route"][f.route], origin=lab["origin"][f.route],
+            mode=lab["mode"][f.route], warehouse_id=lab["warehouse_id"][f.route],
+            units_per_year=np.asarray(f.units_per_year, dtype=float),
+            promise_days=np.array([promise[m] for m in markets], dtype=float),
+            values=MappingProxyType(vals),
+        )
+
+    def __len__(self) -> int:
+        return int(self.product.shape[0])
+
+    def __getitem__(self, metric: str) -> np.ndarray:
+        return self.values[metric]
+
+    @property
+    def annual_cost(self) -> np.ndarray:
+        """Landed cost per year of each row if it carried the whole product-market demand."""
+        return self.values["landed_cost"] * self.units_per_year
+
+    def to_frame(self) -> pd.DataFrame:
+        """All rows as a DataFrame (labels, then every metric)."""
+        df = pd.DataFrame({
+            "product": self.product, "market": self.market, "channel": self.channel, "route": self.route,
+            "origin": self.origin, "mode": self.mode, "warehouse_id": self.warehouse_id,
+            "units_per_year": self.units_per_year, "promise_days": self.promise_days,
+        })
+        for k in METRICS:
+            df[k] = self.values[k]
+        df["annual_cost"] = self.annual_cost
+        return df
+
+    def best_per_channel(self) -> pd.DataFrame:
+        """For each product, market and channel, the route with the lowest landed cost.
+
+        The column ``winner`` marks, per product and market, the cheapest channel whose p95 customer lead time
+        meets the market's promise (or, when no channel does, the fastest one, with ``meets_promise`` False).
+        """
+        df = self.to_frame()
+        if df.empty:
+            return df.assign(winner=pd.Series(dtype=bool))
+        df = df.sort_values(["product", "market", "channel", "landed_cost", "route"], kind="stable")
+        best = df.groupby(["product", "market", "channel"], sort=False).head(1).reset_index(drop=True)
+        best["winner"] = False
+        for _, g in best.groupby(["product", "market"], sort=False):
+            ok = g[g["meets_promise"]]
+            pick = ok["landed_cost"].idxmin() if not ok.empty else g["customer_days_p95"].idxmin()
+            best.loc[pick, "winner"] = True
+        return best
+
+    def winners(self) -> pd.DataFrame:
+        """One row per product and market: the winning channel and route (see :meth:`best_per_channel`)."""
+        b = self.best_per_channel()
+        return b[b["winner"]].reset_index(drop=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready summary: best route per channel for each product and market, and the winners."""
+        b = self.best_per_channel()
+        cols = ["product", "market", "channel", "route", "origin", "mode", "warehouse_id", "units_per_year", "promise_days",
+                *METRICS, "annual_cost", "winner"]
+        rows = []
+        for rec in b[cols].to_dict(orient="records"):
+            rows.append({k: (bool(v) if isinstance(v, np.bool_ | bool) else
+                             float(v) if isinstance(v, np.floating | float) else v) for k, v in rec.items()})
+        return {
+            "scenario": self.scenario, "currency": self.currency, "date": self.date.isoformat(),
+            "stages": list(STAGES), "rows": rows,
+        }

@@ -1,0 +1,239 @@
+"""Measure 16's stages as pure functions of flow parameters.
+
+Every function takes numbers or numpy arrays of equal (broadcastable) shape and returns the same: one code path
+serves a single flow and a million. Costs are per unit of product in the scenario currency; times are in days
+with a mean and a standard deviation, combined across stages as independent (variances add).
+
+Notation follows the usual inventory texts (Silver, Pyke and Thomas, *Inventory and Production Management in
+Supply Chains*, 4th ed., 2017, ch. 6-7): ``d`` mean daily demand, ``sigma_d`` its standard deviation, ``L`` lead
+time, ``R`` review period, ``z`` the safety factor of the cycle service level.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "Num",
+    "chargeable_kg",
+    "consolidation",
+    "export_clearance",
+    "import_clearance",
+    "inventory",
+    "last_mile",
+    "line_haul",
+    "overseas_warehouse",
+    "rebate_per_unit",
+    "storage_cost_per_m3",
+    "uniform_wait",
+]
+
+Num: TypeAlias = float | NDArray[np.float64]
+
+
+def chargeable_kg(weight_kg: ArrayLike, volume_m3: ArrayLike, kg_per_m3: ArrayLike) -> Num:
+    """Chargeable weight: the larger of the actual weight and the volumetric weight.
+
+    Air carriers bill ``volume x 167 kg/m3`` (a 6,000 cm3/kg divisor) when that exceeds the actual weight; a
+    factor of 0 means the lane bills actual weight only.
+    """
+    return np.maximum(weight_kg, np.multiply(volume_m3, kg_per_m3))
+
+
+def uniform_wait(departures_per_week: ArrayLike) -> tuple[Num, Num]:
+    """Mean and standard deviation of the wait for the next departure, for goods ready at a uniform time.
+
+    With a departure every ``h = 7 / f`` days the wait is uniform on ``[0, h]``: mean ``h/2``, std ``h/sqrt(12)``.
+    """
+    h = np.divide(7.0, departures_per_week)
+    return h / 2.0, h / np.sqrt(12.0)
+
+
+def consolidation(weight_kg: ArrayLike, volume_m3: ArrayLike, road_km: ArrayLike, per_kg_km: ArrayLike,
+                  truck_kg_per_m3: ArrayLike, handling_per_kg: ArrayLike, drive_days: ArrayLike,
+                  handling_days: ArrayLike) -> tuple[Num, Num, Num]:
+    """Domestic consolidation (or any truck leg): truck the unit to a hub and handle it there.
+
+    Cost is the unit's share of the truck (by weight, or by volume at the truck's density ``truck_kg_per_m3``)
+    times the distance at ``per_kg_km``, plus handling per kg. Time is driving plus handling, with a 25%
+    coefficient of variation on the drive (assumption: urban congestion).
+
+    Returns
+    -------
+    cost, mean_days, std_days
+    """
+    share_kg = chargeable_kg(weight_kg, volume_m3, truck_kg_per_m3)
+    cost = np.multiply(np.multiply(share_kg, road_km), per_kg_km) + np.multiply(weight_kg, handling_per_kg)
+    return cost, np.add(drive_days, handling_days), 0.25 * np.asarray(drive_days)
+
+
+def rebate_per_unit(purchase_value: ArrayLike, cn_vat_rate: ArrayLike, rebate_rate: ArrayLike,
+                    eligible: ArrayLike) -> Num:
+    """Export VAT rebate: the rebate rate applied to the purchase value net of VAT, when eligible.
+
+    ``purchase_value`` includes VAT at ``cn_vat_rate``, so the VAT embedded is ``P v / (1 + v)``; the rebate
+    ``P r / (1 + v)`` never exceeds it because ``r <= v`` (checked when the scenario is loaded).
+    """
+    net = np.divide(purchase_value, np.add(1.0, cn_vat_rate))
+    return np.multiply(np.multiply(net, np.minimum(rebate_rate, cn_vat_rate)), eligible)
+
+
+def export_clearance(weight_kg: ArrayLike, fee_per_kg: ArrayLike, clearance_days: ArrayLike) -> tuple[Num, Num]:
+    """Export declaration cost and time (customs mode fee plus gateway fee per kg)."""
+    return np.multiply(weight_kg, fee_per_kg), np.asarray(clearance_days, dtype=float) + 0.0
+
+
+def line_haul(weight_kg: ArrayLike, volume_m3: ArrayLike, items_per_parcel: ArrayLike, km: ArrayLike,
+              per_kg: ArrayLike, per_m3: ArrayLike, per_item: ArrayLike, per_container: ArrayLike,
+              per_kg_km: ArrayLike, container_m3: ArrayLike, container_kg: ArrayLike, container_fill: ArrayLike,
+              volumetric_kg_per_m3: ArrayLike, transit_mean_days: ArrayLike, transit_std_days: ArrayLike,
+              departures_per_week: ArrayLike) -> tuple[Num, Num, Num]:
+    """International line haul per unit for any mode, from the lane's tariff.
+
+    ``cost = per_kg * chargeable + per_m3 * volume + per_item / items_per_parcel
+    + per_container * max(volume / (container_m3 * fill), weight / container_kg) + per_kg_km * chargeable * km``.
+    A tariff sets only the terms its mode uses (air: per kg with a volumetric factor; LCL: per m3; FCL and rail:
+    per container; postal: per item and per kg). Time adds the wait for the next departure to the transit.
+
+    Returns
+    -------
+    cost, mean_days, std_days
+    """
+    w = np.asarray(weight_kg, dtype=float)
+    v = np.asarray(volume_m3, dtype=float)
+    charge = chargeable_kg(w, v, volumetric_kg_per_m3)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        box_share = np.maximum(v / np.multiply(container_m3, container_fill), w / np.asarray(container_kg))
+    box_share = np.where(np.asarray(per_container) > 0, box_share, 0.0)
+    cost = (np.multiply(per_kg, charge) + np.multiply(per_m3, v) + np.divide(per_item, items_per_parcel)
+            + np.multiply(per_container, box_share) + np.multiply(np.multiply(per_kg_km, charge), km))
+    wait_mean, wait_std = uniform_wait(departures_per_week)
+    mean = np.add(transit_mean_days, wait_mean)
+    std = np.sqrt(np.square(transit_std_days) + np.square(wait_std))
+    return cost, mean, std
+
+
+def import_clearance(customs_value: ArrayLike, units_per_consignment: ArrayLike, duty_rate: ArrayLike,
+                     additional_duty_rate: ArrayLike, duty_threshold: ArrayLike, flat_duty_per_line: ArrayLike,
+                     vat_rate: ArrayLike, vat_threshold: ArrayLike, fee_per_consignment: ArrayLike
+                     ) -> tuple[Num, Num, Num]:
+    """Destination duty, import VAT and clearance fee per unit.
+
+    A consignment of ``n`` units with customs value ``V = n * customs_value`` pays ad valorem duty
+    ``(duty_rate + additional) * V`` when ``V`` exceeds the de-minimis ``duty_threshold``, otherwise the flat
+    duty per item line (one line per consignment, the EU's EUR 3 from 1 Jul 2026). Import VAT
+    ``vat_rate * (V + duty)`` is due at the border above ``vat_threshold``; below it VAT is collected at the
+    point of sale (IOSS, UK, Malaysia LVG). Thresholds are in the scenario currency.
+
+    Returns
+    -------
+    duty, import_vat, fee
+        per unit. Import VAT is reported separately because the customer bears it; it only ties up cash.
+    """
+    n = np.asarray(units_per_consignment, dtype=float)
+    value = np.multiply(customs_value, n)
+    over = value > np.asarray(duty_threshold)
+    ad_valorem = np.multiply(np.add(duty_rate, additional_duty_rate), customs_value)
+    duty = np.where(over, ad_valorem, np.divide(flat_duty_per_line, n))
+    vat = np.where(value > np.asarray(vat_threshold), np.multiply(vat_rate, np.add(customs_value, duty)), 0.0)
+    return duty, vat, np.divide(fee_per_consignment, n)
+
+
+def storage_cost_per_m3(dwell_start: ArrayLike, dwell_end: ArrayLike, tier_from: NDArray[np.float64],
+                        tier_rate: NDArray[np.float64]) -> Num:
+    """Expected storage charge per m3 for a unit whose dwell is uniform on ``[dwell_start, dwell_end]`` days.
+
+    The charge of a dwell ``t`` is ``F(t) = sum_k rate_k * max(0, min(t, from_{k+1}) - from_k)`` (tiered, free
+    days are a zero-rate tier). A replenishment batch drains linearly, so the dwell of a random unit is uniform
+    and the expected charge is ``(G(b) - G(a)) / (b - a)`` with ``G`` the antiderivative of ``F``; for ``b = a``
+    it is ``F(a)``. ``tier_from`` and ``tier_rate`` have the tiers on the last axis (padded with rate 0 and a
+    large ``from``), broadcast against the dwell arrays.
+    """
+    a = np.asarray(dwell_start, dtype=float)[..., None]
+    b = np.asarray(dwell_end, dtype=float)[..., None]
+    lo = np.asarray(tier_from, dtype=float)
+    hi = np.concatenate([lo[..., 1:], np.full(lo.shape[:-1] + (1,), np.inf)], axis=-1)
+    width = hi - lo
+
+    def antiderivative(t: NDArray[np.float64]) -> NDArray[np.float64]:
+        # Integral over [0, t] of the per-tier charge rate * clip(s - lo, 0, width) ds.
+        inside = np.clip(t - lo, 0.0, width)
+        beyond = np.maximum(t - hi, 0.0)
+        finite_w = np.where(np.isfinite(width), width, 0.0)
+        return np.asarray(tier_rate * (inside**2 / 2.0 + beyond * finite_w))
+
+    def charge(t: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.asarray(tier_rate * np.clip(t - lo, 0.0, width))
+
+    span = b - a
+    safe = np.where(span > 1e-12, span, 1.0)
+    spread = ((antiderivative(b) - antiderivative(a)) / safe).sum(axis=-1)
+    point = charge(a).sum(axis=-1)
+    out = np.where(span[..., 0] > 1e-12, spread, point)
+    return out if out.ndim else float(out)
+
+
+def overseas_warehouse(volume_m3: ArrayLike, units_per_order: ArrayLike, receiving_per_m3: ArrayLike,
+                       storage_per_m3: ArrayLike, pick_pack_per_order: ArrayLike,
+                       pick_pack_per_extra_item: ArrayLike, handling_days: ArrayLike) -> tuple[Num, Num]:
+    """Receiving, storage and pick-and-pack per unit at an overseas warehouse.
+
+    ``storage_per_m3`` is the expected tiered charge for the unit's dwell (:func:`storage_cost_per_m3`).
+
+    Returns
+    -------
+    cost, handling_days
+    """
+    u = np.asarray(units_per_order, dtype=float)
+    pick = (np.asarray(pick_pack_per_order) + np.multiply(pick_pack_per_extra_item, u - 1.0)) / u
+    cost = np.multiply(volume_m3, np.add(receiving_per_m3, storage_per_m3)) + pick
+    return cost, np.asarray(handling_days, dtype=float) + 0.0
+
+
+def last_mile(parcel_kg: ArrayLike, km: ArrayLike, band_max_kg: NDArray[np.float64],
+              band_price: NDArray[np.float64], per_kg_over: ArrayLike, per_1000km: ArrayLike,
+              base_days: ArrayLike, std_days: ArrayLike, km_per_day: ArrayLike,
+              items_per_parcel: ArrayLike) -> tuple[Num, Num, Num]:
+    """Parcel delivery in the destination country, per unit.
+
+    The parcel pays the price of the first band whose ``max_kg`` covers it (bands on the last axis, padded with
+    ``inf`` weight and the last price), plus ``per_kg_over`` per kg beyond the last finite band, times
+    ``1 + per_1000km * km / 1000`` for zone distance; the cost is shared by the items in the parcel.
+
+    Returns
+    -------
+    cost, mean_days, std_days
+    """
+    w = np.asarray(parcel_kg, dtype=float)
+    bands = np.asarray(band_max_kg, dtype=float)
+    prices = np.asarray(band_price, dtype=float)
+    idx = (bands < w[..., None]).sum(axis=-1)  # first band with max_kg >= w
+    n_bands = bands.shape[-1]
+    clipped = np.minimum(idx, n_bands - 1)
+    price = np.take_along_axis(prices, clipped[..., None], axis=-1)[..., 0] if prices.ndim > 1 else prices[clipped]
+    finite = np.where(np.isfinite(bands), bands, -np.inf).max(axis=-1)
+    over = np.maximum(w - finite, 0.0)
+    base = (price + np.multiply(per_kg_over, over)) * (1.0 + np.multiply(per_1000km, np.divide(km, 1000.0)))
+    cost = np.divide(base, items_per_parcel)
+    mean = np.add(base_days, np.divide(km, km_per_day))
+    std = np.asarray(std_days, dtype=float) + 0.0
+    if cost.ndim == 0:
+        return float(cost), float(mean), float(std)
+    return cost, mean, std
+
+
+def inventory(daily_demand: ArrayLike, demand_cv: ArrayLike, lead_mean_days: ArrayLike, lead_std_days: ArrayLike,
+              review_days: ArrayLike, z: ArrayLike) -> tuple[Num, Num, Num]:
+    """Pipeline, cycle and safety stock (units) of a periodic-review order-up-to policy.
+
+    ``pipeline = d L``; ``cycle = d R / 2``; ``safety = z sqrt((R + L) sigma_d^2 + d^2 sigma_L^2)`` with
+    ``sigma_d = cv * d`` (Silver, Pyke and Thomas 2017, eq. 7.4 with lead-time variability, section 6.10).
+    """
+    d = np.asarray(daily_demand, dtype=float)
+    sd = np.multiply(demand_cv, d)
+    exposure = np.add(review_days, lead_mean_days)
+    safety = np.multiply(z, np.sqrt(exposure * sd**2 + d**2 * np.square(lead_std_days)))
+    return d * np.asarray(lead_mean_days), d * np.asarray(review_days) / 2.0, safety

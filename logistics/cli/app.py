@@ -1,0 +1,39 @@
+"""The ``owl`` Typer application."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from logistics import __version__
+from logistics.cli import chain, scenario
+
+app = typer.Typer(
+    name="owl",
+    help="Model and optimize the cross-border e-commerce export chain out of Guangzhou.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("chain")(chain.chain)
+app.add_typer(scenario.app, name="scenario")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"owl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version,
+                                          is_eager=True)] = False,
+) -> None:
+    """owl: cost, lead time and cash of every export channel; network design, routing and screening."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,83 @@
+"""``owl scenario``: show, validate and export scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from logistics.cli._common import ScenarioOpt, fail, guard, out, print_json, scenario_from
+from logistics.io import atomic_write_text
+from logistics.scenario import builtin_text, channel_routes, load_scenario, write_scenario
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Show, validate and export scenarios.", no_args_is_help=True)
+
+
+@app.command()
+def show(
+    scenario: ScenarioOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+) -> None:
+    """Summarise a scenario: products, markets, gateways, lanes, warehouses and the rules in force."""
+    with guard():
+        s = scenario_from(scenario)
+        routes = channel_routes(s)
+        summary = {
+            "name": s.name, "description": s.description, "date": s.date.isoformat(), "file": s.path,
+            "currency": s.finance.currency,
+            "products": [p.id for p in s.products], "origins": [o.id for o in s.origins],
+            "markets": [m.id for m in s.markets], "gateways": [g.id for g in s.gateways],
+            "entries": [e.id for e in s.entries], "lanes": len(s.lanes), "warehouses": [w.id for w in s.warehouses],
+            "channel_routes": len(routes),
+            "rules_in_force": {m.region: s.destination_rule(m.region, s.date).source for m in s.markets},
+        }
+        if as_json:
+            print_json(summary)
+            return
+        out.print(f"[bold]{s.name}[/] ({s.path}) - rules of {s.date}, money in {s.finance.currency}")
+        out.print(s.description, highlight=False)
+        t = Table("market", "region", "promise d", "demand/yr", "rules in force", header_style="bold")
+        for m in s.markets:
+            r = s.destination_rule(m.region, s.date)
+            t.add_row(m.id, m.region, f"{m.promise_days:g}", f"{sum(m.demand_per_year.values()):,.0f}",
+                      f"duty-free to {r.duty_threshold:g} {r.currency}, +{r.additional_duty_rate:.0%} extra, "
+                      f"flat {r.flat_duty_per_line:g}/line, VAT {r.vat_rate:.0%} ({r.source})")
+        out.print(t)
+        out.print(f"products: {', '.join(summary['products'])}")
+        out.print(f"seller clusters: {', '.join(summary['origins'])}")
+        out.print(f"gateways: {', '.join(summary['gateways'])}; entries: {', '.join(summary['entries'])}")
+        out.print(f"{len(s.lanes)} line-haul lanes, {len(s.warehouses)} warehouse candidates, "
+                  f"{len(routes)} channel routes")
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario TOML file to check.", dir_okay=False)],
+) -> None:
+    """Check a scenario file; exit 0 and say so when it is valid, exit 2 with the first problem otherwise."""
+    with guard():
+        s = load_scenario(file)
+        out.print(f"{file}: valid ({len(s.products)} products, {len(s.markets)} markets, "
+                  f"{len(channel_routes(s))} channel routes)", highlight=False)
+
+
+@app.command("export")
+def export(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT.toml", help="Where to write the scenario.",
+                                             dir_okay=False)],
+    scenario: ScenarioOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT.toml if it exists.")] = False,
+) -> None:
+    """Write a scenario to a TOML file to edit (the built-in one keeps its comments and sources)."""
+    with guard():
+        if out_file.exists() and not force:
+            raise fail(f"{out_file}: already exists. Fix: pass --force to overwrite it, or choose another name")
+        if scenario is None:
+            atomic_write_text(out_file, builtin_text())
+        else:
+            write_scenario(scenario_from(scenario), out_file)
+        out.print(f"wrote {out_file}", highlight=False)

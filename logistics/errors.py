@@ -1,0 +1,44 @@
+"""Exceptions raised by owl.
+
+Every error a user can cause carries enough context to fix it: the file, the field and what to do. The CLI turns
+these into a one-line message and exit code 2 (bad input) or 1 (infeasible or failed solve), never a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = ["InfeasibleError", "OwlError", "ScenarioError"]
+
+
+class OwlError(Exception):
+    """Base class of every error owl raises on purpose."""
+
+    exit_code: int = 2
+
+
+class ScenarioError(OwlError, ValueError):
+    """A scenario file or table is malformed, inconsistent or incomplete.
+
+    Parameters
+    ----------
+    file
+        The file the bad value came from (``"<built-in guangzhou>"`` for packaged data).
+    field
+        Dotted path of the offending field, e.g. ``products[2].unit_weight_kg``.
+    problem
+        What is wrong, in plain words.
+    fix
+        What the user should do about it.
+    """
+
+    def __init__(self, file: str, field: str, problem: str, fix: str) -> None:
+        self.file = file
+        self.field = field
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{file}: {field}: {problem}. Fix: {fix}")
+
+
+class InfeasibleError(OwlError):
+    """A request has no feasible answer (for example no route meets any channel pattern)."""
+
+    exit_code = 1

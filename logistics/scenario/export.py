@@ -1,0 +1,60 @@
+"""Write a Scenario back to TOML (the same schema :mod:`logistics.scenario.load` reads)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from logistics.io import atomic_write_text
+from logistics.scenario.model import Scenario
+
+__all__ = ["dump_scenario", "write_scenario"]
+
+_SECTIONS = ("products", "origins", "markets", "gateways", "entries", "lanes", "warehouses", "last_mile", "road",
+             "export_rules", "destination_rules")
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, enum.Enum):
+        return v.value
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, Mapping):
+        return {k: _plain(x) for k, x in v.items()}
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return {f.name: _plain(getattr(v, f.name)) for f in dataclasses.fields(v)
+                if getattr(v, f.name) is not None}
+    if isinstance(v, tuple | list):
+        return [_plain(x) for x in v]
+    if isinstance(v, float) and math.isinf(v):
+        return "inf"
+    return v
+
+
+def dump_scenario(s: Scenario) -> str:
+    """The scenario as TOML text; ``parse_scenario(dump_scenario(s))`` equals ``s`` (but for ``path``)."""
+    doc: dict[str, Any] = {
+        "scenario": {"name": s.name, "description": s.description, "date": s.date,
+                     "origin_country": s.origin_country},
+        "sources": dict(s.sources),
+        "finance": _plain(s.finance),
+    }
+    for name in _SECTIONS:
+        items = [_plain(x) for x in getattr(s, name)]
+        if name == "export_rules" or name == "destination_rules":
+            for it in items:
+                it.pop("effective_to", None) if it.get("effective_to") is None else None
+        doc[name] = items
+    return "# owl scenario, written by `owl scenario export` (fields: docs/scenario.md)\n" + tomli_w.dumps(doc)
+
+
+def write_scenario(s: Scenario, path: str | Path) -> Path:
+    """Write ``s`` as TOML to ``path`` atomically."""
+    return atomic_write_text(path, dump_scenario(s))

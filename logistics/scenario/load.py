@@ -1,0 +1,522 @@
+"""Read and validate scenario files (TOML plus optional CSV tables).
+
+Everything a user can get wrong is checked here, at the boundary, and reported as a
+:class:`~logistics.errors.ScenarioError` naming the file, the field and the fix. Past this module the data is
+trusted: the models do not re-validate.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from logistics.errors import ScenarioError
+from logistics.scenario.model import (
+    BulkPartner,
+    CustomsMode,
+    DestinationRule,
+    Entry,
+    ExportRule,
+    Finance,
+    Gateway,
+    LaneSpec,
+    LastMileTable,
+    Market,
+    Origin,
+    Product,
+    RebateTrigger,
+    RoadRate,
+    Scenario,
+    StorageTier,
+    Warehouse,
+    frozen_map,
+)
+
+__all__ = ["BUILTIN_SCENARIOS", "builtin", "builtin_text", "load_scenario", "parse_scenario"]
+
+BUILTIN_SCENARIOS = ("guangzhou",)
+
+GATEWAY_KINDS = ("airport", "mail_exchange", "seaport", "rail_terminal", "bonded_zone")
+ENTRY_KINDS = ("airport", "seaport", "rail_terminal")
+MODES = ("road", "ocean_fcl", "ocean_lcl", "air", "rail", "postal")
+SERVICES = ("parcel", "freight")
+_SECTIONS = (
+    "scenario", "sources", "finance", "products", "origins", "markets", "tables", "gateways", "entries", "lanes",
+    "warehouses", "last_mile", "road", "export_rules", "destination_rules",
+)
+
+
+def builtin_text(name: str = "guangzhou") -> str:
+    """The TOML text of a built-in scenario (what ``owl scenario export`` writes)."""
+    if name not in BUILTIN_SCENARIOS:
+        raise ScenarioError(
+            f"<built-in {name}>", "scenario", f"no built-in scenario named {name!r}",
+            f"use one of {', '.join(BUILTIN_SCENARIOS)} or pass a TOML file",
+        )
+    return (resources.files("logistics.scenario") / "data" / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def builtin(name: str = "guangzhou") -> Scenario:
+    """Load a built-in scenario by name.
+
+    Examples
+    --------
+    >>> from logistics.scenario import builtin
+    >>> s = builtin()
+    >>> s.name
+    'guangzhou'
+    """
+    return parse_scenario(builtin_text(name), f"<built-in {name}>", base_dir=None)
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Load and validate a scenario from a TOML file, or the built-in ``guangzhou`` one when ``path`` is None.
+
+    Parameters
+    ----------
+    path
+        A TOML scenario file (see docs/scenario.md). Relative table paths inside it are resolved against its
+        folder.
+
+    Raises
+    ------
+    ScenarioError
+        When the file is missing, malformed or inconsistent; the message names the file, the field and the fix.
+    """
+    if path is None:
+        return builtin()
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError(str(p), "(file)", "no such file", "check the path, or run `owl scenario export FILE` "
+                            "to write the built-in scenario as a starting point")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(p), "(file)", f"cannot be read ({exc})", "save it as UTF-8 text") from None
+    return parse_scenario(text, str(p), base_dir=p.parent)
+
+
+def parse_scenario(text: str, file: str = "<string>", base_dir: Path | None = None) -> Scenario:
+    """Parse and validate scenario TOML ``text``; ``file`` is the name used in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(file, "(syntax)", f"not valid TOML ({exc})", "correct the TOML syntax at that line")
+    return _Builder(file, base_dir).build(data)
+
+
+class _Node:
+    """A TOML table being read, with its path for error messages."""
+
+    def __init__(self, b: _Builder, data: Any, path: str) -> None:
+        self.b = b
+        self.path = path
+        if not isinstance(data, dict):
+            b.fail(path, f"expected a table, found {type(data).__name__}", "write it as a TOML table")
+        self.data: dict[str, Any] = data
+        self.used: set[str] = set()
+
+    def _get(self, key: str, default: Any) -> Any:
+        self.used.add(key)
+        if key in self.data:
+            return self.data[key]
+        if default is _REQUIRED:
+            self.b.fail(f"{self.path}.{key}", "missing", f"add `{key} = ...` to {self.path}")
+        return default
+
+    def str(self, key: str, default: Any = None, *, choices: Iterable[str] | None = None) -> Any:
+        v = self._get(key, _REQUIRED if default is None else default)
+        if not isinstance(v, str):
+            self.b.fail(f"{self.path}.{key}", f"expected text, found {v!r}", "quote the value")
+        if choices is not None and v not in choices:
+            self.b.fail(f"{self.path}.{key}", f"unknown value {v!r}", f"use one of: {', '.join(choices)}")
+        return v
+
+    def num(self, key: str, default: float | None = None, *, lo: float | None = 0.0, hi: float | None = None,
+            lo_open: bool = False, allow_inf: bool = False) -> float:
+        v = self._get(key, _REQUIRED if default is None else default)
+        return self.b.number(f"{self.path}.{key}", v, lo=lo, hi=hi, lo_open=lo_open, allow_inf=allow_inf)
+
+    def int(self, key: str, *, lo: int = 0, hi: int | None = None) -> int:
+        v = self._get(key, _REQUIRED)
+        if not isinstance(v, int) or isinstance(v, bool):
+            self.b.fail(f"{self.path}.{key}", f"expected a whole number, found {v!r}", "write an integer")
+        if v < lo or (hi is not None and v > hi):
+            self.b.fail(f"{self.path}.{key}", f"{v} is out of range", f"use a value from {lo} to {hi}")
+        return int(v)
+
+    def bool(self, key: str, default: bool) -> bool:
+        v = self._get(key, default)
+        if not isinstance(v, bool):
+            self.b.fail(f"{self.path}.{key}", f"expected true or false, found {v!r}", "write true or false")
+        return v
+
+    def date(self, key: str, default: Any = None, *, optional: bool = False) -> dt.date | None:
+        v = self._get(key, None if optional else (_REQUIRED if default is None else default))
+        if v is None:
+            return None
+        if isinstance(v, dt.datetime):
+            return v.date()
+        if isinstance(v, dt.date):
+            return v
+        if isinstance(v, str):
+            try:
+                return dt.date.fromisoformat(v)
+            except ValueError:
+                pass
+        self.b.fail(f"{self.path}.{key}", f"{v!r} is not a date", "write an ISO date such as 2026-07-01")
+        raise AssertionError  # unreachable: fail raises
+
+    def table(self, key: str, default: Any = None) -> _Node:
+        v = self._get(key, _REQUIRED if default is None else default)
+        return _Node(self.b, v, f"{self.path}.{key}")
+
+    def nums(self, key: str, default: Any = None, **kw: Any) -> Mapping[str, float]:
+        node = self.table(key, default)
+        out = {}
+        for k in node.data:
+            out[k] = node.num(k, **kw)
+        return frozen_map(out)
+
+    def array(self, key: str, default: Any = None) -> list[Any]:
+        v = self._get(key, _REQUIRED if default is None else default)
+        if not isinstance(v, list):
+            self.b.fail(f"{self.path}.{key}", f"expected an array, found {v!r}", "write it as [ ... ]")
+        return v
+
+    def strs(self, key: str, default: Any = None) -> tuple[str, ...]:
+        arr = self.array(key, default)
+        for i, x in enumerate(arr):
+            if not isinstance(x, str):
+                self.b.fail(f"{self.path}.{key}[{i}]", f"expected text, found {x!r}", "quote the value")
+        return tuple(arr)
+
+    def source(self) -> str:
+        s = self.str("source", "")
+        if not s:
+            self.b.fail(f"{self.path}.source", "missing", "name the source and year (a key of [sources]), or "
+                        "write `source = \"assumption: why\"`")
+        if not s.startswith("assumption") and s not in self.b.sources:
+            self.b.fail(f"{self.path}.source", f"unknown source key {s!r}",
+                        "add it to [sources] with its citation, or start the text with `assumption:`")
+        return s
+
+    def done(self) -> None:
+        extra = sorted(set(self.data) - self.used)
+        if extra:
+            self.b.fail(f"{self.path}.{extra[0]}", "unknown field",
+                        f"remove it or check the spelling (see docs/scenario.md for the fields of {self.path})")
+
+
+_REQUIRED = object()
+
+
+class _Builder:
+    def __init__(self, file: str, base_dir: Path | None) -> None:
+        self.file = file
+        self.base_dir = base_dir
+        self.sources: dict[str, str] = {}
+
+    def fail(self, field: str, problem: str, fix: str) -> None:
+        raise ScenarioError(self.file, field, problem, fix)
+
+    def number(self, path: str, v: Any, *, lo: float | None, hi: float | None, lo_open: bool = False,
+               allow_inf: bool = False) -> float:
+        if isinstance(v, str) and v.lower() in ("inf", "infinity") and allow_inf:
+            return math.inf
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            self.fail(path, f"expected a number, found {v!r}", "write a number without quotes")
+        x = float(v)
+        if math.isnan(x) or (math.isinf(x) and not allow_inf):
+            self.fail(path, f"{v!r} is not a finite number", "write a finite number")
+        if lo is not None and (x < lo or (lo_open and x == lo)):
+            self.fail(path, f"{x:g} is {'not above' if lo_open else 'below'} {lo:g}",
+                      f"use a value {'>' if lo_open else '>='} {lo:g}")
+        if hi is not None and x > hi:
+            self.fail(path, f"{x:g} is above {hi:g}", f"use a value <= {hi:g}")
+        return x
+
+    def items(self, root: _Node, key: str, reader: Callable[[_Node], Any], *, required: bool = True) -> tuple:
+        arr = root.array(key, None if required else [])
+        if required and not arr:
+            self.fail(key, "is empty", f"add at least one [[{key}]] entry")
+        out = []
+        ids: set[str] = set()
+        for i, raw in enumerate(arr):
+            node = _Node(self, raw, f"{key}[{i}]")
+            obj = reader(node)
+            node.done()
+            oid = getattr(obj, "id", None)
+            if oid is not None:
+                if oid in ids:
+                    self.fail(f"{key}[{i}].id", f"duplicate id {oid!r}", "give every entry a unique id")
+                ids.add(oid)
+            out.append(obj)
+        return tuple(out)
+
+    # -- sections ---------------------------------------------------------------------------------------------
+    def build(self, data: dict[str, Any]) -> Scenario:
+        root = _Node(self, data, "")
+        for key in data:
+            if key not in _SECTIONS:
+                self.fail(key, "unknown section", f"remove it or use one of: {', '.join(_SECTIONS)}")
+        root.path = ""
+        src = root.table("sources", {})
+        for k in src.data:
+            self.sources[k] = src.str(k)
+        head = _Node(self, root._get("scenario", _REQUIRED), "scenario")
+        name = head.str("name")
+        description = head.str("description", "")
+        date = head.date("date")
+        origin_country = head.str("origin_country", "CN")
+        head.done()
+        assert date is not None
+
+        finance = self._finance(root.table("finance"))
+        products = self.items(root, "products", self._product)
+        origins = self.items(root, "origins", self._origin)
+        markets = self.items(root, "markets", self._market)
+        gateways = self.items(root, "gateways", self._gateway)
+        entries = self.items(root, "entries", self._entry)
+        lanes = self.items(root, "lanes", self._lane)
+        warehouses = self.items(root, "warehouses", self._warehouse, required=False)
+        last_mile = self.items(root, "last_mile", self._last_mile)
+        road = self.items(root, "road", self._road)
+        export_rules = self.items(root, "export_rules", self._export_rule)
+        destination_rules = self.items(root, "destination_rules", self._destination_rule)
+        tables = root.table("tables", {})
+        demand_csv = tables.str("demand", "") if "demand" in tables.data else ""
+        tables.done()
+        if demand_csv:
+            markets = self._demand_table(demand_csv, markets, {p.id for p in products})
+
+        scenario = Scenario(
+            name=name, description=description, date=date, origin_country=origin_country, finance=finance,
+            products=products, origins=origins, markets=markets, gateways=gateways, entries=entries, lanes=lanes,
+            warehouses=warehouses, last_mile=last_mile, road=road, export_rules=export_rules,
+            destination_rules=destination_rules, sources=frozen_map(self.sources), path=self.file,
+        )
+        from logistics.scenario.validate import check_consistency
+
+        check_consistency(scenario, self.fail)
+        return scenario
+
+    def _finance(self, n: _Node) -> Finance:
+        f = Finance(
+            currency=n.str("currency"),
+            fx=n.nums("fx", lo_open=True),
+            cost_of_capital=n.num("cost_of_capital", hi=1.0),
+            service_level=n.num("service_level", lo=0.5, hi=0.9999),
+            review_period_days=n.num("review_period_days", lo=0.0, lo_open=True),
+            domestic_supply_days=n.num("domestic_supply_days"),
+            rebate_processing_days=n.num("rebate_processing_days"),
+            vat_reclaim_days=n.num("vat_reclaim_days"),
+            origin_handling_days=n.num("origin_handling_days"),
+            source=n.source(),
+        )
+        n.done()
+        return f
+
+    def _product(self, n: _Node) -> Product:
+        vat = n.num("cn_vat_rate", hi=1.0)
+        p = Product(
+            id=n.str("id"), name=n.str("name"),
+            unit_weight_kg=n.num("unit_weight_kg", lo_open=True),
+            unit_volume_m3=n.num("unit_volume_m3", lo_open=True),
+            purchase_value=n.num("purchase_value", lo_open=True),
+            retail_price=n.num("retail_price", lo_open=True),
+            hs_chapter=n.int("hs_chapter", lo=1, hi=97),
+            cn_vat_rate=vat,
+            rebate_rate=n.num("rebate_rate", hi=1.0),
+            duty_rate=n.nums("duty_rate", hi=5.0),
+            units_per_order=n.num("units_per_order", 1.0, lo=1.0),
+            has_vat_invoices=n.bool("has_vat_invoices", True),
+            source=n.source(),
+        )
+        if p.rebate_rate > p.cn_vat_rate:
+            self.fail(f"{n.path}.rebate_rate", f"{p.rebate_rate:g} exceeds the VAT rate {p.cn_vat_rate:g}",
+                      "a rebate cannot refund more VAT than was paid: lower rebate_rate to at most cn_vat_rate")
+        return p
+
+    def _origin(self, n: _Node) -> Origin:
+        return Origin(
+            id=n.str("id"), name=n.str("name"), lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
+            supply_per_year=n.nums("supply_per_year"), source=n.source(),
+        )
+
+    def _market(self, n: _Node) -> Market:
+        b = n.table("b2b")
+        partner = BulkPartner(
+            fee_share=b.num("fee_share", hi=1.0), payment_days=b.num("payment_days"),
+            fulfilment_days=b.num("fulfilment_days"), source=b.source(),
+        )
+        b.done()
+        return Market(
+            id=n.str("id"), name=n.str("name"), country=n.str("country"), region=n.str("region"),
+            lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
+            promise_days=n.num("promise_days", lo_open=True),
+            demand_per_year=n.nums("demand_per_year", {}),
+            demand_cv=n.num("demand_cv", hi=10.0), last_mile=n.str("last_mile"), b2b=partner,
+            payout_days=n.num("payout_days"), source=n.source(),
+        )
+
+    def _gateway(self, n: _Node) -> Gateway:
+        return Gateway(
+            id=n.str("id"), name=n.str("name"), kind=n.str("kind", choices=GATEWAY_KINDS),
+            lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
+            handling_per_kg=n.num("handling_per_kg"), handling_days=n.num("handling_days"),
+            export_clearance_days=n.num("export_clearance_days"),
+            export_clearance_fee_per_kg=n.num("export_clearance_fee_per_kg"), source=n.source(),
+        )
+
+    def _entry(self, n: _Node) -> Entry:
+        return Entry(
+            id=n.str("id"), name=n.str("name"), kind=n.str("kind", choices=ENTRY_KINDS), region=n.str("region"),
+            lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
+            clearance_mean_days=n.num("clearance_mean_days"), clearance_std_days=n.num("clearance_std_days"),
+            fee_per_entry=n.num("fee_per_entry"), fee_per_parcel=n.num("fee_per_parcel"), source=n.source(),
+        )
+
+    def _lane(self, n: _Node) -> LaneSpec:
+        lane = LaneSpec(
+            id=n.str("id"), origin=n.str("origin"), destination=n.str("destination"),
+            mode=n.str("mode", choices=MODES), service=n.str("service", choices=SERVICES),
+            distance_km=n.num("distance_km", 0.0),
+            transit_mean_days=n.num("transit_mean_days", lo_open=True),
+            transit_std_days=n.num("transit_std_days", 0.0),
+            departures_per_week=n.num("departures_per_week", lo_open=True),
+            capacity_kg_per_week=n.num("capacity_kg_per_week", math.inf, lo_open=True, allow_inf=True),
+            per_kg=n.num("per_kg", 0.0), per_m3=n.num("per_m3", 0.0), per_item=n.num("per_item", 0.0),
+            per_container=n.num("per_container", 0.0), container_m3=n.num("container_m3", 0.0),
+            container_kg=n.num("container_kg", 0.0), container_fill=n.num("container_fill", 0.85, lo_open=True,
+                                                                            hi=1.0),
+            volumetric_kg_per_m3=n.num("volumetric_kg_per_m3", 0.0), source=n.source(),
+        )
+        if lane.per_container > 0 and (lane.container_m3 <= 0 or lane.container_kg <= 0):
+            self.fail(f"{n.path}.container_m3", "a per-container price needs the container's size",
+                      "set container_m3 and container_kg (a 40 ft container: 67.7 m3, 26,500 kg)")
+        if lane.per_kg + lane.per_m3 + lane.per_item + lane.per_container == 0:
+            self.fail(f"{n.path}.per_kg", "the lane has no price", "set per_kg, per_m3, per_item or per_container")
+        return lane
+
+    def _warehouse(self, n: _Node) -> Warehouse:
+        tiers = []
+        for i, raw in enumerate(n.array("storage_tiers")):
+            t = _Node(self, raw, f"{n.path}.storage_tiers[{i}]")
+            tiers.append(StorageTier(t.num("from_day"), t.num("rate_per_m3_day")))
+            t.done()
+        if not tiers or tiers[0].from_day != 0:
+            self.fail(f"{n.path}.storage_tiers", "the first tier must start at day 0",
+                      "add a tier {from_day = 0, rate_per_m3_day = ...} (0 for free days)")
+        if any(b.from_day <= a.from_day for a, b in zip(tiers, tiers[1:], strict=False)):
+            self.fail(f"{n.path}.storage_tiers", "tiers are not in increasing from_day order",
+                      "sort the tiers by from_day, each starting later than the one before")
+        return Warehouse(
+            id=n.str("id"), name=n.str("name"), country=n.str("country"),
+            lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
+            serves=n.strs("serves"), supplied_from=n.strs("supplied_from"),
+            fixed_cost_per_year=n.num("fixed_cost_per_year"), capacity_m3=n.num("capacity_m3", lo_open=True),
+            throughput_units_per_year=n.num("throughput_units_per_year", lo_open=True),
+            receiving_per_m3=n.num("receiving_per_m3"), storage_tiers=tuple(tiers),
+            pick_pack_per_order=n.num("pick_pack_per_order"),
+            pick_pack_per_extra_item=n.num("pick_pack_per_extra_item"), handling_days=n.num("handling_days"),
+            source=n.source(),
+        )
+
+    def _last_mile(self, n: _Node) -> LastMileTable:
+        max_kg = [self.number(f"{n.path}.max_kg[{i}]", v, lo=0.0, hi=None, lo_open=True)
+                  for i, v in enumerate(n.array("max_kg"))]
+        price = [self.number(f"{n.path}.price[{i}]", v, lo=0.0, hi=None) for i, v in enumerate(n.array("price"))]
+        if not max_kg or len(max_kg) != len(price):
+            self.fail(f"{n.path}.price", f"{len(price)} prices for {len(max_kg)} weight bands",
+                      "give one price per max_kg band")
+        if any(b <= a for a, b in zip(max_kg, max_kg[1:], strict=False)):
+            self.fail(f"{n.path}.max_kg", "weight bands are not increasing", "list max_kg in increasing order")
+        if any(b < a for a, b in zip(price, price[1:], strict=False)):
+            self.fail(f"{n.path}.price", "a heavier band is cheaper than a lighter one",
+                      "prices must not decrease with weight; check the band order")
+        return LastMileTable(
+            id=n.str("id"), currency=n.str("currency"), max_kg=tuple(max_kg), price=tuple(price),
+            per_kg_over=n.num("per_kg_over"), per_1000km=n.num("per_1000km"), base_days=n.num("base_days"),
+            std_days=n.num("std_days"), km_per_day=n.num("km_per_day", lo_open=True), source=n.source(),
+        )
+
+    def _road(self, n: _Node) -> RoadRate:
+        return RoadRate(
+            country=n.str("country"), cost_per_km=n.num("cost_per_km"), truck_kg=n.num("truck_kg", lo_open=True),
+            truck_m3=n.num("truck_m3", lo_open=True), load_factor=n.num("load_factor", lo_open=True, hi=1.0),
+            km_per_day=n.num("km_per_day", lo_open=True), detour_factor=n.num("detour_factor", lo=1.0, hi=3.0),
+            source=n.source(),
+        )
+
+    def _export_rule(self, n: _Node) -> ExportRule:
+        codes = [m.value for m in CustomsMode]
+        mode = CustomsMode(n.str("mode", choices=codes))
+        start = n.date("effective_from")
+        end = n.date("effective_to", optional=True)
+        assert start is not None
+        if end is not None and end <= start:
+            self.fail(f"{n.path}.effective_to", "ends before it starts", "set effective_to after effective_from")
+        return ExportRule(
+            mode=mode, effective_from=start, effective_to=end,
+            rebate=n.str("rebate", choices=("full", "invoice", "none")),
+            trigger=RebateTrigger(n.str("trigger", choices=[t.value for t in RebateTrigger])),
+            declaration_lag_days=n.num("declaration_lag_days"), fee_per_kg=n.num("fee_per_kg", 0.0),
+            source=n.source(),
+        )
+
+    def _destination_rule(self, n: _Node) -> DestinationRule:
+        start = n.date("effective_from")
+        end = n.date("effective_to", optional=True)
+        assert start is not None
+        if end is not None and end <= start:
+            self.fail(f"{n.path}.effective_to", "ends before it starts", "set effective_to after effective_from")
+        return DestinationRule(
+            region=n.str("region"), effective_from=start, effective_to=end, currency=n.str("currency"),
+            duty_threshold=n.num("duty_threshold"), flat_duty_per_line=n.num("flat_duty_per_line", 0.0),
+            additional_duty_rate=n.num("additional_duty_rate", 0.0, hi=5.0), vat_rate=n.num("vat_rate", hi=1.0),
+            vat_threshold=n.num("vat_threshold"), valuation=n.str("valuation", choices=("FOB", "CIF")),
+            source=n.source(),
+        )
+
+    def _demand_table(self, name: str, markets: tuple[Market, ...], products: set[str]) -> tuple[Market, ...]:
+        if self.base_dir is None:
+            self.fail("tables.demand", "tables need a scenario file on disk", "load the scenario from a file")
+        assert self.base_dir is not None
+        path = self.base_dir / name
+        if not path.is_file():
+            self.fail("tables.demand", f"no such file {str(path)!r}", "write the path relative to the TOML file")
+        demand: dict[str, dict[str, float]] = {m.id: {} for m in markets}
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = csv.DictReader(fh)
+            need = {"market", "product", "units_per_year"}
+            missing = need - set(rows.fieldnames or [])
+            if missing:
+                raise ScenarioError(str(path), f"column {sorted(missing)[0]}", "missing",
+                                    "the demand table needs the columns market,product,units_per_year")
+            for i, row in enumerate(rows, start=2):
+                where = f"line {i}"
+                if row["market"] not in demand:
+                    raise ScenarioError(str(path), f"{where}.market", f"unknown market {row['market']!r}",
+                                        "use a market id defined in [[markets]]")
+                if row["product"] not in products:
+                    raise ScenarioError(str(path), f"{where}.product", f"unknown product {row['product']!r}",
+                                        "use a product id defined in [[products]]")
+                try:
+                    units = float(row["units_per_year"])
+                except ValueError:
+                    units = math.nan
+                if not math.isfinite(units) or units < 0:
+                    raise ScenarioError(str(path), f"{where}.units_per_year",
+                                        f"{row['units_per_year']!r} is not a non-negative number",
+                                        "write the yearly demand in units, e.g. 12000")
+                demand[row["market"]][row["product"]] = units
+        import dataclasses
+
+        return tuple(dataclasses.replace(m, demand_per_year=frozen_map(demand[m.id])) for m in markets)

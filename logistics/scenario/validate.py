@@ -1,0 +1,126 @@
+"""Cross-section consistency checks of a parsed scenario (references, dates, coverage, reachability)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from logistics.scenario.model import CustomsMode, Scenario
+
+__all__ = ["check_consistency"]
+
+Fail = Callable[[str, str, str], Any]
+
+
+def _overlaps(rules: Sequence[Any], key: str, section: str, fail: Fail) -> None:
+    """Two rule versions for the same key may not be in force on the same day."""
+    by: dict[str, list[tuple[int, Any]]] = {}
+    for i, r in enumerate(rules):
+        by.setdefault(getattr(r, key) if key != "mode" else r.mode.value, []).append((i, r))
+    for k, items in by.items():
+        items.sort(key=lambda t: t[1].effective_from)
+        for (_, a), (j, b) in zip(items, items[1:], strict=False):
+            if a.effective_to is None or b.effective_from < a.effective_to:
+                fail(f"{section}[{j}].effective_from",
+                     f"{key} {k}: this rule starts {b.effective_from} while the rule from {a.effective_from} is "
+                     f"still in force (until {a.effective_to or 'open end'})",
+                     "make the periods of one " + key + " follow each other: set the earlier rule's effective_to "
+                     "to the later rule's effective_from")
+
+
+def check_consistency(s: Scenario, fail: Fail) -> None:
+    """Check references between sections and that every market can be served; call ``fail`` on the first
+    problem (it raises)."""
+    products = {p.id for p in s.products}
+    markets = {m.id for m in s.markets}
+    regions = {m.region for m in s.markets}
+    gateways = {g.id for g in s.gateways}
+    entries = {e.id: e for e in s.entries}
+    tables = {t.id for t in s.last_mile}
+    currencies = set(s.finance.fx) | {s.finance.currency}
+
+    for i, o in enumerate(s.origins):
+        for p in o.supply_per_year:
+            if p not in products:
+                fail(f"origins[{i}].supply_per_year.{p}", f"unknown product {p!r}",
+                     "use a product id defined in [[products]]")
+    for i, m in enumerate(s.markets):
+        for p in m.demand_per_year:
+            if p not in products:
+                fail(f"markets[{i}].demand_per_year.{p}", f"unknown product {p!r}",
+                     "use a product id defined in [[products]]")
+        if m.last_mile not in tables:
+            fail(f"markets[{i}].last_mile", f"unknown last-mile table {m.last_mile!r}",
+                 "use an id defined in [[last_mile]]")
+        try:
+            s.destination_rule(m.region, s.date)
+        except KeyError:
+            fail(f"markets[{i}].region", f"no [[destination_rules]] for region {m.region!r} in force on {s.date}",
+                 "add a destination rule for that region covering the scenario date, or fix the region")
+    for i, p in enumerate(s.products):
+        for k in p.duty_rate:
+            if k not in markets and k not in regions:
+                fail(f"products[{i}].duty_rate.{k}", f"{k!r} is neither a market nor a region",
+                     "key duty rates by market id or customs region")
+        for m in s.markets:
+            if m.demand_per_year.get(p.id, 0) > 0 and m.id not in p.duty_rate and m.region not in p.duty_rate:
+                fail(f"products[{i}].duty_rate", f"no duty rate for market {m.id!r}",
+                     f"add `{m.region} = rate` (or `{m.id} = rate`) to duty_rate")
+    for i, t in enumerate(s.last_mile):
+        if t.currency not in currencies:
+            fail(f"last_mile[{i}].currency", f"no exchange rate for {t.currency}", f"add {t.currency} to [finance.fx]")
+    for i, r in enumerate(s.destination_rules):
+        if r.currency not in currencies:
+            fail(f"destination_rules[{i}].currency", f"no exchange rate for {r.currency}",
+                 f"add {r.currency} to [finance.fx]")
+    for i, e in enumerate(s.entries):
+        if e.region not in {r.region for r in s.destination_rules}:
+            fail(f"entries[{i}].region", f"no destination rule for region {e.region!r}",
+                 "add [[destination_rules]] for it or fix the region")
+    for i, lane in enumerate(s.lanes):
+        if lane.origin not in gateways:
+            fail(f"lanes[{i}].origin", f"unknown gateway {lane.origin!r}",
+                 "line-haul lanes start at a gateway id of [[gateways]]")
+        if lane.mode == "postal":
+            if lane.destination not in markets:
+                fail(f"lanes[{i}].destination", f"a postal lane must end at a market, not {lane.destination!r}",
+                     "set destination to a market id (postal delivery includes the last mile)")
+        elif lane.destination not in entries:
+            fail(f"lanes[{i}].destination", f"unknown entry {lane.destination!r}",
+                 "line-haul lanes end at an entry id of [[entries]] (postal lanes at a market)")
+    for i, w in enumerate(s.warehouses):
+        for j, m in enumerate(w.serves):
+            if m not in markets:
+                fail(f"warehouses[{i}].serves[{j}]", f"unknown market {m!r}", "use a market id of [[markets]]")
+        for j, e in enumerate(w.supplied_from):
+            if e not in entries:
+                fail(f"warehouses[{i}].supplied_from[{j}]", f"unknown entry {e!r}", "use an entry id of [[entries]]")
+    countries = {r.country for r in s.road}
+    if "default" not in countries:
+        fail("road", "no default trucking rate", "add a [[road]] entry with country = \"default\"")
+
+    _overlaps(s.export_rules, "mode", "export_rules", fail)
+    _overlaps(s.destination_rules, "region", "destination_rules", fail)
+    for mode in (CustomsMode.DIRECT_MAIL, CustomsMode.B2B_DIRECT, CustomsMode.OVERSEAS_WAREHOUSE, CustomsMode.BONDED):
+        try:
+            s.export_rule(mode, s.date)
+        except KeyError:
+            fail("export_rules", f"no rule for customs mode {mode.value} in force on {s.date}",
+                 f"add an [[export_rules]] entry with mode = \"{mode.value}\" covering the scenario date")
+
+    from logistics.scenario.routes import channel_routes
+
+    routes = channel_routes(s)
+    reachable = {(r.origin, r.market) for r in routes}
+    for i, m in enumerate(s.markets):
+        for p, units in m.demand_per_year.items():
+            if units <= 0:
+                continue
+            origins = [o.id for o in s.origins if o.supply_per_year.get(p, 0) > 0]
+            if not origins:
+                fail(f"markets[{i}].demand_per_year.{p}", f"no origin supplies product {p!r}",
+                     f"add {p} to some origin's supply_per_year, or drop the demand")
+            if not any((o, m.id) in reachable for o in origins):
+                fail(f"markets[{i}]", f"market {m.id!r} has no path from any origin of {p!r}",
+                     "add a lane that reaches it (a postal lane to the market, or a line-haul lane to an entry in "
+                     f"region {m.region!r}), or a warehouse that serves it")
