@@ -78,6 +78,7 @@ class ChainReport:
             "warehouse_id": np.array([r.warehouse or "" for r in routes] or [""], dtype=object),
         }
         promise = {m.id: m.promise_days for m in s.markets}
+        route_promise = np.array([promise[r.market] for r in routes] or [0.0], dtype=float)
         markets = lab["market"][f.route]
         vals = {k: np.atleast_1d(np.asarray(v)) for k, v in values.items()}
         return cls(
@@ -85,7 +86,7 @@ class ChainReport:
             channel=lab["channel"][f.route], route=lab["route"][f.route], origin=lab["origin"][f.route],
             mode=lab["mode"][f.route], warehouse_id=lab["warehouse_id"][f.route],
             units_per_year=np.asarray(f.units_per_year, dtype=float),
-            promise_days=np.array([promise[m] for m in markets], dtype=float),
+            promise_days=route_promise[f.route],
             values=MappingProxyType(vals),
         )
 
@@ -138,8 +139,8 @@ class ChainReport:
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready summary: best route per channel for each product and market, and the winners."""
         b = self.best_per_channel()
-        cols = ["product", "market", "channel", "route", "origin", "mode", "warehouse_id", "units_per_year", "promise_days",
-                *METRICS, "annual_cost", "winner"]
+        cols = ["product", "market", "channel", "route", "origin", "mode", "warehouse_id", "units_per_year",
+                "promise_days", *METRICS, "annual_cost", "winner"]
         rows = []
         for rec in b[cols].to_dict(orient="records"):
             rows.append({k: (bool(v) if isinstance(v, np.bool_ | bool) else

@@ -155,7 +155,7 @@ def storage_cost_per_m3(dwell_start: ArrayLike, dwell_end: ArrayLike, tier_from:
     a = np.asarray(dwell_start, dtype=float)[..., None]
     b = np.asarray(dwell_end, dtype=float)[..., None]
     lo = np.asarray(tier_from, dtype=float)
-    hi = np.concatenate([lo[..., 1:], np.full(lo.shape[:-1] + (1,), np.inf)], axis=-1)
+    hi = np.concatenate([lo[..., 1:], np.full((*lo.shape[:-1], 1), np.inf)], axis=-1)
     width = hi - lo
 
     def antiderivative(t: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -199,9 +199,10 @@ def last_mile(parcel_kg: ArrayLike, km: ArrayLike, band_max_kg: NDArray[np.float
               items_per_parcel: ArrayLike) -> tuple[Num, Num, Num]:
     """Parcel delivery in the destination country, per unit.
 
-    The parcel pays the price of the first band whose ``max_kg`` covers it (bands on the last axis, padded with
-    ``inf`` weight and the last price), plus ``per_kg_over`` per kg beyond the last finite band, times
-    ``1 + per_1000km * km / 1000`` for zone distance; the cost is shared by the items in the parcel.
+    The parcel pays the price of the first band whose ``max_kg`` covers it (bands on the last axis), plus
+    ``per_kg_over`` per kg beyond the last band, times ``1 + per_1000km * km / 1000`` for zone distance; the
+    cost is shared by the items in the parcel. Tables of different lengths are padded by repeating their last
+    band and price.
 
     Returns
     -------
@@ -214,8 +215,7 @@ def last_mile(parcel_kg: ArrayLike, km: ArrayLike, band_max_kg: NDArray[np.float
     n_bands = bands.shape[-1]
     clipped = np.minimum(idx, n_bands - 1)
     price = np.take_along_axis(prices, clipped[..., None], axis=-1)[..., 0] if prices.ndim > 1 else prices[clipped]
-    finite = np.where(np.isfinite(bands), bands, -np.inf).max(axis=-1)
-    over = np.maximum(w - finite, 0.0)
+    over = np.maximum(w - bands[..., -1], 0.0)
     base = (price + np.multiply(per_kg_over, over)) * (1.0 + np.multiply(per_1000km, np.divide(km, 1000.0)))
     cost = np.divide(base, items_per_parcel)
     mean = np.add(base_days, np.divide(km, km_per_day))

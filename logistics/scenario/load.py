@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import math
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
@@ -107,7 +108,8 @@ def parse_scenario(text: str, file: str = "<string>", base_dir: Path | None = No
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(file, "(syntax)", f"not valid TOML ({exc})", "correct the TOML syntax at that line")
+        raise ScenarioError(file, "(syntax)", f"not valid TOML ({exc})",
+                            "correct the TOML syntax at that line") from None
     return _Builder(file, base_dir).build(data)
 
 
@@ -414,7 +416,7 @@ class _Builder:
         if not tiers or tiers[0].from_day != 0:
             self.fail(f"{n.path}.storage_tiers", "the first tier must start at day 0",
                       "add a tier {from_day = 0, rate_per_m3_day = ...} (0 for free days)")
-        if any(b.from_day <= a.from_day for a, b in zip(tiers, tiers[1:], strict=False)):
+        if any(b.from_day <= a.from_day for a, b in itertools.pairwise(tiers)):
             self.fail(f"{n.path}.storage_tiers", "tiers are not in increasing from_day order",
                       "sort the tiers by from_day, each starting later than the one before")
         return Warehouse(
@@ -436,9 +438,9 @@ class _Builder:
         if not max_kg or len(max_kg) != len(price):
             self.fail(f"{n.path}.price", f"{len(price)} prices for {len(max_kg)} weight bands",
                       "give one price per max_kg band")
-        if any(b <= a for a, b in zip(max_kg, max_kg[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(max_kg)):
             self.fail(f"{n.path}.max_kg", "weight bands are not increasing", "list max_kg in increasing order")
-        if any(b < a for a, b in zip(price, price[1:], strict=False)):
+        if any(b < a for a, b in itertools.pairwise(price)):
             self.fail(f"{n.path}.price", "a heavier band is cheaper than a lighter one",
                       "prices must not decrease with weight; check the band order")
         return LastMileTable(

@@ -44,7 +44,7 @@ def frozen_map(d: Mapping[str, float] | None = None) -> Mapping[str, float]:
     return MappingProxyType(dict(d or {}))
 
 
-class CustomsMode(str, enum.Enum):
+class CustomsMode(enum.StrEnum):
     """China's export customs supervision modes relevant to e-commerce (GACC announcements in the data file)."""
 
     DIRECT_MAIL = "9610"
@@ -54,7 +54,7 @@ class CustomsMode(str, enum.Enum):
     GENERAL_TRADE = "0110"
 
 
-class RebateTrigger(str, enum.Enum):
+class RebateTrigger(enum.StrEnum):
     """The event after which the export VAT rebate can be filed."""
 
     DEPARTURE = "departure"  # export declaration cleared and goods departed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ def _overlaps(rules: Sequence[Any], key: str, section: str, fail: Fail) -> None:
         by.setdefault(getattr(r, key) if key != "mode" else r.mode.value, []).append((i, r))
     for k, items in by.items():
         items.sort(key=lambda t: t[1].effective_from)
-        for (_, a), (j, b) in zip(items, items[1:], strict=False):
+        for (_, a), (j, b) in itertools.pairwise(items):
             if a.effective_to is None or b.effective_from < a.effective_to:
                 fail(f"{section}[{j}].effective_from",
                      f"{key} {k}: this rule starts {b.effective_from} while the rule from {a.effective_from} is "
@@ -39,6 +40,13 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
     tables = {t.id for t in s.last_mile}
     currencies = set(s.finance.fx) | {s.finance.currency}
 
+    seen: dict[str, str] = {}
+    for section in ("origins", "gateways", "entries", "warehouses", "markets"):
+        for i, item in enumerate(getattr(s, section)):
+            if item.id in seen:
+                fail(f"{section}[{i}].id", f"id {item.id!r} is also used in [[{seen[item.id]}]]",
+                     "places share one network: give every origin, gateway, entry, warehouse and market its own id")
+            seen[item.id] = section
     for i, o in enumerate(s.origins):
         for p in o.supply_per_year:
             if p not in products:

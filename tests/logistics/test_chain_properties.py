@@ -1,0 +1,117 @@
+"""Properties of the chain model over every flow of the built-in scenario (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logistics import builtin, evaluate
+from logistics.chain import STAGES, compute, flows, gather
+
+FREIGHT = ("consolidation", "export_clearance", "line_haul", "warehouse", "last_mile")
+
+
+@pytest.fixture(scope="module")
+def inputs():  # type: ignore[no-untyped-def]
+    s = builtin()
+    return gather(s, flows(s))
+
+
+def _over_thresholds(x, out) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Which rows' consignments exceed the duty and VAT thresholds (the de-minimis regime of the row)."""
+    n = np.where(x.parcel == 1.0, x.units_per_order, np.maximum(x.units_per_year / 365 * x.review_days, 1.0))
+    base = np.where(x.parcel == 1.0, x.retail_price, x.purchase_value / (1 + x.cn_vat_rate))
+    value = (base + x.cif * (out["consolidation"] + out["line_haul"] - _drayage(x, out))) * n
+    return np.stack([value > x.duty_threshold, value > x.vat_threshold])
+
+
+def _drayage(x, out) -> np.ndarray:  # type: ignore[no-untyped-def]
+    share = np.maximum(x.weight_kg, x.volume_m3 * x.dr_kg_per_m3)
+    return share * x.dr_km * x.dr_per_kg_km
+
+
+def test_landed_cost_is_the_sum_of_stages(inputs) -> None:  # type: ignore[no-untyped-def]
+    out = compute(inputs)
+    total = sum(out[k] for k in STAGES if k != "rebate") - out["rebate"]
+    np.testing.assert_allclose(out["landed_cost"], total, rtol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(low=st.floats(0.2, 3.0), factor=st.floats(1.0, 3.0))
+def test_cost_non_decreasing_in_unit_weight(inputs, low: float, factor: float) -> None:  # type: ignore[no-untyped-def]
+    """Heavier units never cost less to move; the landed cost never falls either, unless the heavier
+    consignment crosses a de-minimis threshold (then the law, not the model, changes the duty)."""
+    a = compute(inputs.replace(weight_kg=inputs.weight_kg * low))
+    b = compute(inputs.replace(weight_kg=inputs.weight_kg * low * factor))
+    freight_a = sum(a[k] for k in FREIGHT)
+    freight_b = sum(b[k] for k in FREIGHT)
+    assert np.all(freight_b >= freight_a - 1e-9)
+    same_regime = np.all(_over_thresholds(inputs.replace(weight_kg=inputs.weight_kg * low), a)
+                         == _over_thresholds(inputs.replace(weight_kg=inputs.weight_kg * low * factor), b), axis=0)
+    assert same_regime.mean() > 0.5  # the property is checked on most rows, not vacuously
+    assert np.all(b["landed_cost"][same_regime] >= a["landed_cost"][same_regime] - 1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(low=st.floats(0.2, 3.0), factor=st.floats(1.0, 3.0))
+def test_cost_non_decreasing_in_distance(inputs, low: float, factor: float) -> None:  # type: ignore[no-untyped-def]
+    """Longer road legs (first mile, transfer, drayage, last mile) and line hauls never cost less."""
+
+    def scaled(k: float):  # type: ignore[no-untyped-def]
+        return inputs.replace(fm_km=inputs.fm_km * k, tr_km=inputs.tr_km * k, dr_km=inputs.dr_km * k,
+                              lm_km=inputs.lm_km * k, lh_km=inputs.lh_km * k)
+
+    xa, xb = scaled(low), scaled(low * factor)
+    a, b = compute(xa), compute(xb)
+    assert np.all(sum(b[k] for k in FREIGHT) >= sum(a[k] for k in FREIGHT) - 1e-9)
+    same = np.all(_over_thresholds(xa, a) == _over_thresholds(xb, b), axis=0)
+    assert np.all(b["landed_cost"][same] >= a["landed_cost"][same] - 1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(extra=st.floats(0.0, 60.0))
+def test_longer_transit_never_lowers_pipeline(inputs, extra: float) -> None:  # type: ignore[no-untyped-def]
+    a = compute(inputs)
+    b = compute(inputs.replace(lh_mean_days=inputs.lh_mean_days + extra))
+    assert np.all(b["pipeline_units"] >= a["pipeline_units"] - 1e-9)
+    assert np.all(b["working_capital"] >= a["working_capital"] - 1e-6)
+
+
+def test_rebate_within_embedded_vat(inputs) -> None:  # type: ignore[no-untyped-def]
+    out = compute(inputs)
+    embedded = inputs.purchase_value * inputs.cn_vat_rate / (1 + inputs.cn_vat_rate)
+    assert np.all(out["rebate"] <= embedded + 1e-12)
+    assert np.all(out["rebate"] >= 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_rows_one_by_one_equal_the_batch(inputs, data) -> None:  # type: ignore[no-untyped-def]
+    """compute() on one row of plain floats gives the same numbers as the vectorized batch."""
+    batch = compute(inputs)
+    i = data.draw(st.integers(0, len(inputs) - 1))
+    one = compute(inputs.row(i))
+    for key, col in batch.items():
+        assert float(np.asarray(one[key])) == pytest.approx(float(col[i]), rel=1e-12, abs=1e-12), key
+
+
+def test_evaluating_subsets_equals_the_whole() -> None:
+    """evaluate() on each flow alone equals its row in the evaluation of all flows."""
+    s = builtin()
+    f = flows(s)
+    whole = evaluate(s, f)
+    rng = np.random.default_rng(7)
+    for i in rng.choice(len(f), size=25, replace=False):
+        part = evaluate(s, f.take(np.array([i])))
+        for key in whole.values:
+            assert part[key][0] == pytest.approx(whole[key][i], rel=1e-12, abs=1e-12), key
+
+
+def test_blocked_compute_equals_single_pass(inputs) -> None:  # type: ignore[no-untyped-def]
+    """Processing in blocks of 7 rows (a size that leaves a ragged last block) changes no number."""
+    whole = compute(inputs, block_rows=len(inputs))
+    blocked = compute(inputs, block_rows=7)
+    for key, col in whole.items():
+        np.testing.assert_array_equal(blocked[key], col, err_msg=key)
