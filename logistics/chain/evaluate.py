@@ -264,13 +264,14 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     lm_tables = s.last_mile
     for j, m in enumerate(s.markets):
         try:
-            r = s.destination_rule(m.region, date)
+            dr = s.destination_rule(m.region, date)
         except KeyError:
             raise ScenarioError(s.path, "destination_rules", f"no rule for region {m.region!r} in force on {date}",
                                 "pick a date the rules cover, or add a rule for that period") from None
         conv = fin.to_scenario_currency
-        mk[j] = [conv(r.duty_threshold, r.currency), conv(r.flat_duty_per_line, r.currency), r.additional_duty_rate,
-                 r.vat_rate, conv(r.vat_threshold, r.currency), 1.0 if r.valuation == "CIF" else 0.0,
+        mk[j] = [conv(dr.duty_threshold, dr.currency), conv(dr.flat_duty_per_line, dr.currency),
+                 dr.additional_duty_rate, dr.vat_rate, conv(dr.vat_threshold, dr.currency),
+                 1.0 if dr.valuation == "CIF" else 0.0,
                  m.promise_days, m.demand_cv, m.payout_days, m.b2b.fee_share, m.b2b.payment_days,
                  m.b2b.fulfilment_days]
     band_kg = _pad([list(t.max_kg) for t in lm_tables], fill_last=True, pad_value=0.0)
@@ -288,8 +289,9 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
         except KeyError:
             raise ScenarioError(s.path, "export_rules", f"no rule for customs mode {mode.value} in force on {date}",
                                 "pick a date the rules cover, or add a rule for that period") from None
-        basis = {"full": 1.0, "invoice": 0.5, "none": 0.0}[er.rebate]
-        ch_rule[code] = [basis, _TRIGGER[er.trigger], er.declaration_lag_days, er.fee_per_kg, 0.0]
+        # 0.5 codes "full rebate if the product has VAT invoices, otherwise none" (resolved per product below)
+        rebate_basis = {"full": 1.0, "invoice": 0.5, "none": 0.0}[er.rebate]
+        ch_rule[code] = [rebate_basis, _TRIGGER[er.trigger], er.declaration_lag_days, er.fee_per_kg, 0.0]
 
     # -- per warehouse (plus a zero-cost dummy row for routes without one) ------------------------------------
     whs = s.warehouses
@@ -303,30 +305,30 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     rt = np.zeros((R, 37))
     r_market = np.zeros(R, dtype=np.int64)
     r_wh = np.full(R, len(whs), dtype=np.int64)
-    for k, r in enumerate(routes):
-        legs = list(r.legs)
+    for k, route in enumerate(routes):
+        legs = list(route.legs)
         first = legs[0]
         g0 = gw[first.destination]
-        if r.bonded:
+        if route.bonded:
             transfer = legs[1]
             gate = gw[transfer.destination]
             tr_km, tr_days = transfer.distance_km, transfer.transit_mean_days
-            bz = gw[r.bonded]
+            bz = gw[route.bonded]
             bz_h, bz_d = bz.handling_per_kg, bz.handling_days
         else:
             gate = g0
             tr_km = tr_days = bz_h = bz_d = 0.0
-        lh = r.line_haul
+        lh = route.line_haul
         t = lh.tariff
-        e = ent.get(r.entry) if r.entry else None
-        dray = legs[-2] if r.warehouse else None
+        e = ent.get(route.entry) if route.entry else None
+        dray = legs[-2] if route.warehouse else None
         # Every route with an entry ends with a delivery leg priced by the market's last-mile table.
-        last = legs[-1] if r.entry else None
-        r_market[k] = m_index[r.market]
-        if r.warehouse:
-            r_wh[k] = wh_index[r.warehouse]
+        last = legs[-1] if route.entry else None
+        r_market[k] = m_index[route.market]
+        if route.warehouse:
+            r_wh[k] = wh_index[route.warehouse]
         rt[k] = [
-            CHANNEL_CODES[r.channel], 1.0 if r.service == "parcel" else 0.0,
+            CHANNEL_CODES[route.channel], 1.0 if route.service == "parcel" else 0.0,
             first.distance_km, first.transit_mean_days, first.tariff.per_kg_km, first.tariff.volumetric_kg_per_m3,
             gate.handling_per_kg, gate.handling_days, bz_h, bz_d, tr_km, tr_days,
             gate.export_clearance_fee_per_kg, gate.export_clearance_days,
@@ -341,7 +343,7 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
         ]
 
     # -- gather rows ------------------------------------------------------------------------------------------
-    p = f.product
+    row_p = f.product
     ri = f.route
     rr = rt[ri]
     mj = r_market[ri]
@@ -352,13 +354,13 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     mrow = mk[mj]
     lm = lm_num[t_i]
     basis = rule[:, 0]
-    eligible = np.where(basis == 0.5, pinv[p], basis)
-    n = len(p)
+    eligible = np.where(basis == 0.5, pinv[row_p], basis)
+    n = len(row_p)
     full = np.full
     return ChainInputs(
-        channel=ch, parcel=rr[:, 1], weight_kg=pw[p], volume_m3=pv[p], purchase_value=ppur[p],
-        retail_price=pret[p], cn_vat_rate=pvat[p], rebate_rate=prr[p], rebate_eligible=eligible,
-        units_per_order=pupo[p], units_per_year=np.asarray(f.units_per_year, dtype=float),
+        channel=ch, parcel=rr[:, 1], weight_kg=pw[row_p], volume_m3=pv[row_p], purchase_value=ppur[row_p],
+        retail_price=pret[row_p], cn_vat_rate=pvat[row_p], rebate_rate=prr[row_p], rebate_eligible=eligible,
+        units_per_order=pupo[row_p], units_per_year=np.asarray(f.units_per_year, dtype=float),
         fm_km=rr[:, 2], fm_days=rr[:, 3], road_per_kg_km=rr[:, 4], road_kg_per_m3=rr[:, 5],
         gw_handling_per_kg=rr[:, 6], gw_handling_days=rr[:, 7], bz_handling_per_kg=rr[:, 8],
         bz_handling_days=rr[:, 9], tr_km=rr[:, 10], tr_days=rr[:, 11],
@@ -368,7 +370,7 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
         lh_per_container=rr[:, 18], lh_per_kg_km=rr[:, 19], lh_container_m3=rr[:, 20],
         lh_container_kg=rr[:, 21], lh_container_fill=rr[:, 22], lh_volumetric=rr[:, 23],
         lh_mean_days=rr[:, 24], lh_std_days=rr[:, 25], lh_departures=rr[:, 26],
-        duty_rate=duty[p, mj], additional_duty_rate=mrow[:, 2], duty_threshold=mrow[:, 0],
+        duty_rate=duty[row_p, mj], additional_duty_rate=mrow[:, 2], duty_threshold=mrow[:, 0],
         flat_duty_per_line=mrow[:, 1], vat_rate=mrow[:, 3], vat_threshold=mrow[:, 4], cif=mrow[:, 5],
         fee_per_entry=rr[:, 27], fee_per_parcel=rr[:, 28], clear_mean_days=rr[:, 29], clear_std_days=rr[:, 30],
         dr_km=rr[:, 31], dr_days=rr[:, 32], dr_per_kg_km=rr[:, 33], dr_kg_per_m3=rr[:, 34],

@@ -44,7 +44,7 @@ def chain(
                           ("landed", "right"), ("freight", "right"), ("duty", "right"), ("rebate", "right"),
                           ("margin", "right"), ("per year", "right"), ("p95 d", "right"), ("promise", "right"),
                           ("capital", "right")]:
-            table.add_column(col, justify=just, no_wrap=col != "route")
+            table.add_column(col, justify="left" if just == "left" else "right", no_wrap=col != "route")
         prev = None
         for r in best.itertuples(index=False):
             key = (r.product, r.market)

@@ -47,9 +47,9 @@ def show(
                       f"duty-free to {r.duty_threshold:g} {r.currency}, +{r.additional_duty_rate:.0%} extra, "
                       f"flat {r.flat_duty_per_line:g}/line, VAT {r.vat_rate:.0%} ({r.source})")
         out.print(t)
-        out.print(f"products: {', '.join(summary['products'])}")
-        out.print(f"seller clusters: {', '.join(summary['origins'])}")
-        out.print(f"gateways: {', '.join(summary['gateways'])}; entries: {', '.join(summary['entries'])}")
+        out.print(f"products: {', '.join(p.id for p in s.products)}")
+        out.print(f"seller clusters: {', '.join(o.id for o in s.origins)}")
+        out.print(f"gateways: {', '.join(g.id for g in s.gateways)}; entries: {', '.join(e.id for e in s.entries)}")
         out.print(f"{len(s.lanes)} line-haul lanes, {len(s.warehouses)} warehouse candidates, "
                   f"{len(routes)} channel routes")
 

@@ -132,7 +132,7 @@ class _Node:
             self.b.fail(f"{self.path}.{key}", "missing", f"add `{key} = ...` to {self.path}")
         return default
 
-    def str(self, key: str, default: Any = None, *, choices: Iterable[str] | None = None) -> Any:
+    def text(self, key: str, default: Any = None, *, choices: Iterable[str] | None = None) -> Any:
         v = self._get(key, _REQUIRED if default is None else default)
         if not isinstance(v, str):
             self.b.fail(f"{self.path}.{key}", f"expected text, found {v!r}", "quote the value")
@@ -145,7 +145,7 @@ class _Node:
         v = self._get(key, _REQUIRED if default is None else default)
         return self.b.number(f"{self.path}.{key}", v, lo=lo, hi=hi, lo_open=lo_open, allow_inf=allow_inf)
 
-    def int(self, key: str, *, lo: int = 0, hi: int | None = None) -> int:
+    def whole(self, key: str, *, lo: int = 0, hi: int | None = None) -> int:
         v = self._get(key, _REQUIRED)
         if not isinstance(v, int) or isinstance(v, bool):
             self.b.fail(f"{self.path}.{key}", f"expected a whole number, found {v!r}", "write an integer")
@@ -153,7 +153,7 @@ class _Node:
             self.b.fail(f"{self.path}.{key}", f"{v} is out of range", f"use a value from {lo} to {hi}")
         return int(v)
 
-    def bool(self, key: str, default: bool) -> bool:
+    def flag(self, key: str, default: bool) -> bool:
         v = self._get(key, default)
         if not isinstance(v, bool):
             self.b.fail(f"{self.path}.{key}", f"expected true or false, found {v!r}", "write true or false")
@@ -200,7 +200,7 @@ class _Node:
         return tuple(arr)
 
     def source(self) -> str:
-        s = self.str("source", "")
+        s = self.text("source", "")
         if not s:
             self.b.fail(f"{self.path}.source", "missing", "name the source and year (a key of [sources]), or "
                         "write `source = \"assumption: why\"`")
@@ -271,12 +271,12 @@ class _Builder:
         root.path = ""
         src = root.table("sources", {})
         for k in src.data:
-            self.sources[k] = src.str(k)
+            self.sources[k] = src.text(k)
         head = _Node(self, root._get("scenario", _REQUIRED), "scenario")
-        name = head.str("name")
-        description = head.str("description", "")
+        name = head.text("name")
+        description = head.text("description", "")
         date = head.date("date")
-        origin_country = head.str("origin_country", "CN")
+        origin_country = head.text("origin_country", "CN")
         head.done()
         assert date is not None
 
@@ -293,7 +293,7 @@ class _Builder:
         export_rules = self.items(root, "export_rules", self._export_rule)
         destination_rules = self.items(root, "destination_rules", self._destination_rule)
         tables = root.table("tables", {})
-        demand_csv = tables.str("demand", "") if "demand" in tables.data else ""
+        demand_csv = tables.text("demand", "") if "demand" in tables.data else ""
         tables.done()
         if demand_csv:
             markets = self._demand_table(demand_csv, markets, {p.id for p in products})
@@ -311,7 +311,7 @@ class _Builder:
 
     def _finance(self, n: _Node) -> Finance:
         f = Finance(
-            currency=n.str("currency"),
+            currency=n.text("currency"),
             fx=n.nums("fx", lo_open=True),
             cost_of_capital=n.num("cost_of_capital", hi=1.0),
             service_level=n.num("service_level", lo=0.5, hi=0.9999),
@@ -328,17 +328,17 @@ class _Builder:
     def _product(self, n: _Node) -> Product:
         vat = n.num("cn_vat_rate", hi=1.0)
         p = Product(
-            id=n.str("id"), name=n.str("name"),
+            id=n.text("id"), name=n.text("name"),
             unit_weight_kg=n.num("unit_weight_kg", lo_open=True),
             unit_volume_m3=n.num("unit_volume_m3", lo_open=True),
             purchase_value=n.num("purchase_value", lo_open=True),
             retail_price=n.num("retail_price", lo_open=True),
-            hs_chapter=n.int("hs_chapter", lo=1, hi=97),
+            hs_chapter=n.whole("hs_chapter", lo=1, hi=97),
             cn_vat_rate=vat,
             rebate_rate=n.num("rebate_rate", hi=1.0),
             duty_rate=n.nums("duty_rate", hi=5.0),
             units_per_order=n.num("units_per_order", 1.0, lo=1.0),
-            has_vat_invoices=n.bool("has_vat_invoices", True),
+            has_vat_invoices=n.flag("has_vat_invoices", True),
             source=n.source(),
         )
         if p.rebate_rate > p.cn_vat_rate:
@@ -348,7 +348,7 @@ class _Builder:
 
     def _origin(self, n: _Node) -> Origin:
         return Origin(
-            id=n.str("id"), name=n.str("name"), lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
+            id=n.text("id"), name=n.text("name"), lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
             supply_per_year=n.nums("supply_per_year"), source=n.source(),
         )
 
@@ -360,17 +360,17 @@ class _Builder:
         )
         b.done()
         return Market(
-            id=n.str("id"), name=n.str("name"), country=n.str("country"), region=n.str("region"),
+            id=n.text("id"), name=n.text("name"), country=n.text("country"), region=n.text("region"),
             lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
             promise_days=n.num("promise_days", lo_open=True),
             demand_per_year=n.nums("demand_per_year", {}),
-            demand_cv=n.num("demand_cv", hi=10.0), last_mile=n.str("last_mile"), b2b=partner,
+            demand_cv=n.num("demand_cv", hi=10.0), last_mile=n.text("last_mile"), b2b=partner,
             payout_days=n.num("payout_days"), source=n.source(),
         )
 
     def _gateway(self, n: _Node) -> Gateway:
         return Gateway(
-            id=n.str("id"), name=n.str("name"), kind=n.str("kind", choices=GATEWAY_KINDS),
+            id=n.text("id"), name=n.text("name"), kind=n.text("kind", choices=GATEWAY_KINDS),
             lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
             handling_per_kg=n.num("handling_per_kg"), handling_days=n.num("handling_days"),
             export_clearance_days=n.num("export_clearance_days"),
@@ -379,7 +379,7 @@ class _Builder:
 
     def _entry(self, n: _Node) -> Entry:
         return Entry(
-            id=n.str("id"), name=n.str("name"), kind=n.str("kind", choices=ENTRY_KINDS), region=n.str("region"),
+            id=n.text("id"), name=n.text("name"), kind=n.text("kind", choices=ENTRY_KINDS), region=n.text("region"),
             lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
             clearance_mean_days=n.num("clearance_mean_days"), clearance_std_days=n.num("clearance_std_days"),
             fee_per_entry=n.num("fee_per_entry"), fee_per_parcel=n.num("fee_per_parcel"), source=n.source(),
@@ -387,8 +387,8 @@ class _Builder:
 
     def _lane(self, n: _Node) -> LaneSpec:
         lane = LaneSpec(
-            id=n.str("id"), origin=n.str("origin"), destination=n.str("destination"),
-            mode=n.str("mode", choices=MODES), service=n.str("service", choices=SERVICES),
+            id=n.text("id"), origin=n.text("origin"), destination=n.text("destination"),
+            mode=n.text("mode", choices=MODES), service=n.text("service", choices=SERVICES),
             distance_km=n.num("distance_km", 0.0),
             transit_mean_days=n.num("transit_mean_days", lo_open=True),
             transit_std_days=n.num("transit_std_days", 0.0),
@@ -420,7 +420,7 @@ class _Builder:
             self.fail(f"{n.path}.storage_tiers", "tiers are not in increasing from_day order",
                       "sort the tiers by from_day, each starting later than the one before")
         return Warehouse(
-            id=n.str("id"), name=n.str("name"), country=n.str("country"),
+            id=n.text("id"), name=n.text("name"), country=n.text("country"),
             lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
             serves=n.strs("serves"), supplied_from=n.strs("supplied_from"),
             fixed_cost_per_year=n.num("fixed_cost_per_year"), capacity_m3=n.num("capacity_m3", lo_open=True),
@@ -444,14 +444,14 @@ class _Builder:
             self.fail(f"{n.path}.price", "a heavier band is cheaper than a lighter one",
                       "prices must not decrease with weight; check the band order")
         return LastMileTable(
-            id=n.str("id"), currency=n.str("currency"), max_kg=tuple(max_kg), price=tuple(price),
+            id=n.text("id"), currency=n.text("currency"), max_kg=tuple(max_kg), price=tuple(price),
             per_kg_over=n.num("per_kg_over"), per_1000km=n.num("per_1000km"), base_days=n.num("base_days"),
             std_days=n.num("std_days"), km_per_day=n.num("km_per_day", lo_open=True), source=n.source(),
         )
 
     def _road(self, n: _Node) -> RoadRate:
         return RoadRate(
-            country=n.str("country"), cost_per_km=n.num("cost_per_km"), truck_kg=n.num("truck_kg", lo_open=True),
+            country=n.text("country"), cost_per_km=n.num("cost_per_km"), truck_kg=n.num("truck_kg", lo_open=True),
             truck_m3=n.num("truck_m3", lo_open=True), load_factor=n.num("load_factor", lo_open=True, hi=1.0),
             km_per_day=n.num("km_per_day", lo_open=True), detour_factor=n.num("detour_factor", lo=1.0, hi=3.0),
             source=n.source(),
@@ -459,7 +459,7 @@ class _Builder:
 
     def _export_rule(self, n: _Node) -> ExportRule:
         codes = [m.value for m in CustomsMode]
-        mode = CustomsMode(n.str("mode", choices=codes))
+        mode = CustomsMode(n.text("mode", choices=codes))
         start = n.date("effective_from")
         end = n.date("effective_to", optional=True)
         assert start is not None
@@ -467,8 +467,8 @@ class _Builder:
             self.fail(f"{n.path}.effective_to", "ends before it starts", "set effective_to after effective_from")
         return ExportRule(
             mode=mode, effective_from=start, effective_to=end,
-            rebate=n.str("rebate", choices=("full", "invoice", "none")),
-            trigger=RebateTrigger(n.str("trigger", choices=[t.value for t in RebateTrigger])),
+            rebate=n.text("rebate", choices=("full", "invoice", "none")),
+            trigger=RebateTrigger(n.text("trigger", choices=[t.value for t in RebateTrigger])),
             declaration_lag_days=n.num("declaration_lag_days"), fee_per_kg=n.num("fee_per_kg", 0.0),
             source=n.source(),
         )
@@ -480,10 +480,10 @@ class _Builder:
         if end is not None and end <= start:
             self.fail(f"{n.path}.effective_to", "ends before it starts", "set effective_to after effective_from")
         return DestinationRule(
-            region=n.str("region"), effective_from=start, effective_to=end, currency=n.str("currency"),
+            region=n.text("region"), effective_from=start, effective_to=end, currency=n.text("currency"),
             duty_threshold=n.num("duty_threshold"), flat_duty_per_line=n.num("flat_duty_per_line", 0.0),
             additional_duty_rate=n.num("additional_duty_rate", 0.0, hi=5.0), vat_rate=n.num("vat_rate", hi=1.0),
-            vat_threshold=n.num("vat_threshold"), valuation=n.str("valuation", choices=("FOB", "CIF")),
+            vat_threshold=n.num("vat_threshold"), valuation=n.text("valuation", choices=("FOB", "CIF")),
             source=n.source(),
         )
 

@@ -16,6 +16,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 __all__ = [
     "BulkPartner",
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 
-def frozen_map(d: Mapping[str, float] | None = None) -> Mapping[str, float]:
+def frozen_map(d: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     """Return a read-only mapping so that a frozen dataclass really is immutable."""
     return MappingProxyType(dict(d or {}))
 

@@ -149,8 +149,8 @@ def _build(s: Scenario) -> tuple[Scenario, ScenarioNetwork, tuple[ChannelRoute, 
             net.add_lane(lane)
             service[lane.id] = "road"
     for spec in s.lanes:
-        a, b = places[spec.origin], places[spec.destination]
-        km = spec.distance_km or float(networks.haversine_km(a.lat, a.lon, b.lat, b.lon))
+        src, dst = places[spec.origin], places[spec.destination]
+        km = spec.distance_km or float(networks.haversine_km(src.lat, src.lon, dst.lat, dst.lon))
         lane = networks.Lane(
             id=spec.id, origin=spec.origin, destination=spec.destination, mode=networks.Mode(spec.mode),
             distance_km=km, transit_mean_days=spec.transit_mean_days, transit_std_days=spec.transit_std_days,
@@ -165,12 +165,12 @@ def _build(s: Scenario) -> tuple[Scenario, ScenarioNetwork, tuple[ChannelRoute, 
         net.add_lane(lane)
         service[lane.id] = spec.service
     for w in s.warehouses:
-        for e in w.supplied_from:
-            lane = _road_lane(s, places[e], places[w.id], w.country, priced=True)
+        for entry_id in w.supplied_from:
+            lane = _road_lane(s, places[entry_id], places[w.id], w.country, priced=True)
             net.add_lane(lane)
             service[lane.id] = "road"
-        for m in w.serves:
-            lane = _road_lane(s, places[w.id], places[m], w.country, priced=False)
+        for market_id in w.serves:
+            lane = _road_lane(s, places[w.id], places[market_id], w.country, priced=False)
             net.add_lane(lane)
             service[lane.id] = "last_mile"
     for e in s.entries:

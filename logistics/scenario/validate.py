@@ -65,13 +65,14 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
         except KeyError:
             fail(f"markets[{i}].region", f"no [[destination_rules]] for region {m.region!r} in force on {s.date}",
                  "add a destination rule for that region covering the scenario date, or fix the region")
-    for i, p in enumerate(s.products):
-        for k in p.duty_rate:
+    for i, prod in enumerate(s.products):
+        for k in prod.duty_rate:
             if k not in markets and k not in regions:
                 fail(f"products[{i}].duty_rate.{k}", f"{k!r} is neither a market nor a region",
                      "key duty rates by market id or customs region")
         for m in s.markets:
-            if m.demand_per_year.get(p.id, 0) > 0 and m.id not in p.duty_rate and m.region not in p.duty_rate:
+            if m.demand_per_year.get(prod.id, 0) > 0 and m.id not in prod.duty_rate \
+                    and m.region not in prod.duty_rate:
                 fail(f"products[{i}].duty_rate", f"no duty rate for market {m.id!r}",
                      f"add `{m.region} = rate` (or `{m.id} = rate`) to duty_rate")
     for i, t in enumerate(s.last_mile):
@@ -97,12 +98,13 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
             fail(f"lanes[{i}].destination", f"unknown entry {lane.destination!r}",
                  "line-haul lanes end at an entry id of [[entries]] (postal lanes at a market)")
     for i, w in enumerate(s.warehouses):
-        for j, m in enumerate(w.serves):
-            if m not in markets:
-                fail(f"warehouses[{i}].serves[{j}]", f"unknown market {m!r}", "use a market id of [[markets]]")
-        for j, e in enumerate(w.supplied_from):
-            if e not in entries:
-                fail(f"warehouses[{i}].supplied_from[{j}]", f"unknown entry {e!r}", "use an entry id of [[entries]]")
+        for j, market_id in enumerate(w.serves):
+            if market_id not in markets:
+                fail(f"warehouses[{i}].serves[{j}]", f"unknown market {market_id!r}", "use a market id of [[markets]]")
+        for j, entry_id in enumerate(w.supplied_from):
+            if entry_id not in entries:
+                fail(f"warehouses[{i}].supplied_from[{j}]", f"unknown entry {entry_id!r}",
+                     "use an entry id of [[entries]]")
     countries = {r.country for r in s.road}
     if "default" not in countries:
         fail("road", "no default trucking rate", "add a [[road]] entry with country = \"default\"")
