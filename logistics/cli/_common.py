@@ -19,7 +19,7 @@ from logistics.scenario import Scenario, load_scenario
 __all__ = ["ScenarioOpt", "err", "fail", "guard", "out", "parse_date", "print_json", "scenario_from"]
 
 # Piped output is not cut to 80 columns: planners paste these tables into reports.
-out = Console(width=None if sys.stdout.isatty() else 160)
+out = Console(width=None if sys.stdout.isatty() else 180)
 err = Console(stderr=True)
 
 ScenarioOpt = Annotated[

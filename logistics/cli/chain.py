@@ -41,10 +41,11 @@ def chain(
         table = Table(title=f"owl chain - scenario {s.name}, rules of {report.date}, {s.finance.currency} per unit",
                       title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
         for col, just in [("product", "left"), ("market", "left"), ("ch", "left"), ("route", "left"),
-                          ("landed", "right"), ("freight", "right"), ("duty", "right"), ("rebate", "right"),
+                          ("landed", "right"), ("freight", "right"), ("duty", "right"), ("partner", "right"),
+                          ("other", "right"), ("rebate", "right"),
                           ("margin", "right"), ("per year", "right"), ("p95 d", "right"), ("promise", "right"),
                           ("capital", "right")]:
-            table.add_column(col, justify="left" if just == "left" else "right", no_wrap=col != "route")
+            table.add_column(col, justify="left" if just == "left" else "right", no_wrap=True)
         prev = None
         for r in best.itertuples(index=False):
             key = (r.product, r.market)
@@ -55,7 +56,8 @@ def chain(
             style = "bold green" if r.winner else ("dim" if not r.meets_promise else "")
             table.add_row(
                 r.product, r.market, ("*" if r.winner else " ") + r.channel, r.route,
-                f"{r.landed_cost:.2f}", f"{freight:.2f}", f"{r.import_duty:.2f}", f"{r.rebate:.2f}",
+                f"{r.landed_cost:.2f}", f"{freight:.2f}", f"{r.import_duty:.2f}", f"{r.partner_fee:.2f}",
+                f"{r.import_fees + r.carrying:.2f}", f"{r.rebate:.2f}",
                 f"{r.margin:.2f}", f"{r.annual_cost / 1e3:,.0f}k", f"{r.customer_days_p95:.1f}",
                 f"{r.promise_days:.0f}", f"{r.working_capital / 1e3:,.0f}k", style=style,
             )
@@ -64,6 +66,7 @@ def chain(
         total = float((winners["landed_cost"] * winners["units_per_year"]).sum())
         met = int(winners["meets_promise"].sum())
         out.print(f"winners: {met} of {len(winners)} product-markets meet their promise; landed cost of the "
-                  f"winning channels {total / 1e6:,.2f} M {s.finance.currency} a year. "
-                  "freight = consolidation + export + line haul + warehouse + last mile; capital = working "
-                  "capital tied up on average.", highlight=False)
+                  f"winning channels {total / 1e6:,.2f} M {s.finance.currency} a year.\n"
+                  "landed = goods - rebate + freight + duty + partner + other; freight = consolidation + export + "
+                  "line haul + warehouse + last mile; partner = 9710 buyer's share of retail; other = import fees + "
+                  "carrying cost of capital; capital = working capital tied up on average.", highlight=False)
