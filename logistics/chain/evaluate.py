@@ -262,7 +262,10 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     # -- per market: rules in force, converted to the scenario currency --------------------------------------
     mk = np.zeros((M, 12))
     lm_tables = s.last_mile
+    used_markets = {routes[int(k)].market for k in np.unique(f.route)}
     for j, m in enumerate(s.markets):
+        if m.id not in used_markets:
+            continue  # rows only read the rules of their own markets
         try:
             dr = s.destination_rule(m.region, date)
         except KeyError:
@@ -538,7 +541,7 @@ def _compute_block(x: ChainInputs) -> dict[str, Any]:
         "import_vat": import_vat,
         "customer_days_mean": cust_mean,
         "customer_days_p95": cust_p95,
-        "replenishment_days": np.where(is_owh | is_bonded, rep_mean, np.where(is_b2b, ship_mean, x.supply_days)),
+        "replenishment_days": rep_mean,
         "pipeline_units": pipeline_units,
         "cycle_units": cycle_units,
         "safety_units": safety_units,

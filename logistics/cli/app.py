@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from logistics import __version__
-from logistics.cli import chain, scenario
+from logistics.cli import chain, scenario, screen
 
 app = typer.Typer(
     name="owl",
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 app.command("chain")(chain.chain)
 app.add_typer(scenario.app, name="scenario")
+app.add_typer(screen.app, name="screen")
 
 
 def _version(value: bool) -> None:

@@ -52,6 +52,8 @@ def dump_scenario(s: Scenario) -> str:
             for it in items:
                 it.pop("effective_to", None) if it.get("effective_to") is None else None
         doc[name] = items
+    if s.screening is not None:
+        doc["screening"] = _plain(s.screening)
     return "# owl scenario, written by `owl scenario export` (fields: docs/scenario.md)\n" + tomli_w.dumps(doc)
 
 

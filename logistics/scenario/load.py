@@ -8,6 +8,7 @@ trusted: the models do not re-validate.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -38,6 +39,7 @@ from logistics.scenario.model import (
     Warehouse,
     frozen_map,
 )
+from logistics.scenario.screening import SITE_KINDS, Flight, ScreeningData, ScreeningFlow, ScreeningSite
 
 __all__ = ["BUILTIN_SCENARIOS", "builtin", "builtin_text", "load_scenario", "parse_scenario"]
 
@@ -49,7 +51,7 @@ MODES = ("road", "ocean_fcl", "ocean_lcl", "air", "rail", "postal")
 SERVICES = ("parcel", "freight")
 _SECTIONS = (
     "scenario", "sources", "finance", "products", "origins", "markets", "tables", "gateways", "entries", "lanes",
-    "warehouses", "last_mile", "road", "export_rules", "destination_rules",
+    "warehouses", "last_mile", "road", "export_rules", "destination_rules", "screening",
 )
 
 
@@ -124,39 +126,44 @@ class _Node:
         self.data: dict[str, Any] = data
         self.used: set[str] = set()
 
+    def at(self, key: str) -> str:
+        """Dotted path of ``key`` inside this table (no leading dot at the root)."""
+        return f"{self.path}.{key}" if self.path else key
+
     def _get(self, key: str, default: Any) -> Any:
         self.used.add(key)
         if key in self.data:
             return self.data[key]
         if default is _REQUIRED:
-            self.b.fail(f"{self.path}.{key}", "missing", f"add `{key} = ...` to {self.path}")
+            where = f"[{self.path}]" if self.path else "the file"
+            self.b.fail(self.at(key), "missing", f"add `{key} = ...` to {where}")
         return default
 
     def text(self, key: str, default: Any = None, *, choices: Iterable[str] | None = None) -> Any:
         v = self._get(key, _REQUIRED if default is None else default)
         if not isinstance(v, str):
-            self.b.fail(f"{self.path}.{key}", f"expected text, found {v!r}", "quote the value")
+            self.b.fail(self.at(key), f"expected text, found {v!r}", "quote the value")
         if choices is not None and v not in choices:
-            self.b.fail(f"{self.path}.{key}", f"unknown value {v!r}", f"use one of: {', '.join(choices)}")
+            self.b.fail(self.at(key), f"unknown value {v!r}", f"use one of: {', '.join(choices)}")
         return v
 
     def num(self, key: str, default: float | None = None, *, lo: float | None = 0.0, hi: float | None = None,
             lo_open: bool = False, allow_inf: bool = False) -> float:
         v = self._get(key, _REQUIRED if default is None else default)
-        return self.b.number(f"{self.path}.{key}", v, lo=lo, hi=hi, lo_open=lo_open, allow_inf=allow_inf)
+        return self.b.number(self.at(key), v, lo=lo, hi=hi, lo_open=lo_open, allow_inf=allow_inf)
 
     def whole(self, key: str, *, lo: int = 0, hi: int | None = None) -> int:
         v = self._get(key, _REQUIRED)
         if not isinstance(v, int) or isinstance(v, bool):
-            self.b.fail(f"{self.path}.{key}", f"expected a whole number, found {v!r}", "write an integer")
+            self.b.fail(self.at(key), f"expected a whole number, found {v!r}", "write an integer")
         if v < lo or (hi is not None and v > hi):
-            self.b.fail(f"{self.path}.{key}", f"{v} is out of range", f"use a value from {lo} to {hi}")
+            self.b.fail(self.at(key), f"{v} is out of range", f"use a value from {lo} to {hi}")
         return int(v)
 
     def flag(self, key: str, default: bool) -> bool:
         v = self._get(key, default)
         if not isinstance(v, bool):
-            self.b.fail(f"{self.path}.{key}", f"expected true or false, found {v!r}", "write true or false")
+            self.b.fail(self.at(key), f"expected true or false, found {v!r}", "write true or false")
         return v
 
     def date(self, key: str, default: Any = None, *, optional: bool = False) -> dt.date | None:
@@ -172,12 +179,12 @@ class _Node:
                 return dt.date.fromisoformat(v)
             except ValueError:
                 pass
-        self.b.fail(f"{self.path}.{key}", f"{v!r} is not a date", "write an ISO date such as 2026-07-01")
+        self.b.fail(self.at(key), f"{v!r} is not a date", "write an ISO date such as 2026-07-01")
         raise AssertionError  # unreachable: fail raises
 
     def table(self, key: str, default: Any = None) -> _Node:
         v = self._get(key, _REQUIRED if default is None else default)
-        return _Node(self.b, v, f"{self.path}.{key}")
+        return _Node(self.b, v, self.at(key))
 
     def nums(self, key: str, default: Any = None, **kw: Any) -> Mapping[str, float]:
         node = self.table(key, default)
@@ -189,30 +196,30 @@ class _Node:
     def array(self, key: str, default: Any = None) -> list[Any]:
         v = self._get(key, _REQUIRED if default is None else default)
         if not isinstance(v, list):
-            self.b.fail(f"{self.path}.{key}", f"expected an array, found {v!r}", "write it as [ ... ]")
+            self.b.fail(self.at(key), f"expected an array, found {v!r}", "write it as [ ... ]")
         return v
 
     def strs(self, key: str, default: Any = None) -> tuple[str, ...]:
         arr = self.array(key, default)
         for i, x in enumerate(arr):
             if not isinstance(x, str):
-                self.b.fail(f"{self.path}.{key}[{i}]", f"expected text, found {x!r}", "quote the value")
+                self.b.fail(f"{self.at(key)}[{i}]", f"expected text, found {x!r}", "quote the value")
         return tuple(arr)
 
     def source(self) -> str:
         s = self.text("source", "")
         if not s:
-            self.b.fail(f"{self.path}.source", "missing", "name the source and year (a key of [sources]), or "
+            self.b.fail(self.at("source"), "missing", "name the source and year (a key of [sources]), or "
                         "write `source = \"assumption: why\"`")
-        if not s.startswith("assumption") and s not in self.b.sources:
-            self.b.fail(f"{self.path}.source", f"unknown source key {s!r}",
+        if not s.startswith("assumption:") and s not in self.b.sources:
+            self.b.fail(self.at("source"), f"unknown source key {s!r}",
                         "add it to [sources] with its citation, or start the text with `assumption:`")
         return s
 
     def done(self) -> None:
         extra = sorted(set(self.data) - self.used)
         if extra:
-            self.b.fail(f"{self.path}.{extra[0]}", "unknown field",
+            self.b.fail(self.at(extra[0]), "unknown field",
                         f"remove it or check the spelling (see docs/scenario.md for the fields of {self.path})")
 
 
@@ -246,6 +253,7 @@ class _Builder:
 
     def items(self, root: _Node, key: str, reader: Callable[[_Node], Any], *, required: bool = True) -> tuple:
         arr = root.array(key, None if required else [])
+        key = root.at(key)
         if required and not arr:
             self.fail(key, "is empty", f"add at least one [[{key}]] entry")
         out = []
@@ -295,14 +303,18 @@ class _Builder:
         tables = root.table("tables", {})
         demand_csv = tables.text("demand", "") if "demand" in tables.data else ""
         tables.done()
+        if "demand" in tables.data and not demand_csv:
+            self.fail("tables.demand", "is empty", "name a CSV file (market,product,units_per_year) or remove the key")
         if demand_csv:
             markets = self._demand_table(demand_csv, markets, {p.id for p in products})
+        screening = self._screening(root.table("screening")) if "screening" in data else None
 
         scenario = Scenario(
             name=name, description=description, date=date, origin_country=origin_country, finance=finance,
             products=products, origins=origins, markets=markets, gateways=gateways, entries=entries, lanes=lanes,
             warehouses=warehouses, last_mile=last_mile, road=road, export_rules=export_rules,
             destination_rules=destination_rules, sources=frozen_map(self.sources), path=self.file,
+            screening=screening,
         )
         from logistics.scenario.validate import check_consistency
 
@@ -495,7 +507,8 @@ class _Builder:
         if not path.is_file():
             self.fail("tables.demand", f"no such file {str(path)!r}", "write the path relative to the TOML file")
         demand: dict[str, dict[str, float]] = {m.id: {} for m in markets}
-        with path.open(newline="", encoding="utf-8") as fh:
+        # utf-8-sig: spreadsheet programs save "CSV UTF-8" with a byte-order mark.
+        with path.open(newline="", encoding="utf-8-sig") as fh:
             rows = csv.DictReader(fh)
             need = {"market", "product", "units_per_year"}
             missing = need - set(rows.fieldnames or [])
@@ -519,6 +532,84 @@ class _Builder:
                                         f"{row['units_per_year']!r} is not a non-negative number",
                                         "write the yearly demand in units, e.g. 12000")
                 demand[row["market"]][row["product"]] = units
-        import dataclasses
-
         return tuple(dataclasses.replace(m, demand_per_year=frozen_map(demand[m.id])) for m in markets)
+
+    def _screening(self, n: _Node) -> ScreeningData:
+        sites = self.items(n, "sites", self._screening_site)
+        flights = self.items(n, "flights", self._flight)
+        flows = self.items(n, "flows", self._screening_flow)
+        data = ScreeningData(
+            terminal=n.text("terminal"), lane_rate_per_hour=n.num("lane_rate_per_hour", lo_open=True),
+            service_cv=n.num("service_cv", hi=3.0), staff_per_lane=n.whole("staff_per_lane", lo=1),
+            cost_per_lane_hour=n.num("cost_per_lane_hour"),
+            max_utilization=n.num("max_utilization", lo_open=True, hi=0.999),
+            screener_pool=n.whole("screener_pool", lo=1),
+            value_of_time_per_parcel_hour=n.num("value_of_time_per_parcel_hour"),
+            miss_penalty_per_parcel=n.num("miss_penalty_per_parcel"),
+            terminal_rehandling_hours=n.num("terminal_rehandling_hours"),
+            terminal_rehandling_cost_per_parcel=n.num("terminal_rehandling_cost_per_parcel"),
+            screened_handling_hours=n.num("screened_handling_hours"),
+            secure_transport_cost_per_parcel=n.num("secure_transport_cost_per_parcel"),
+            sites=sites, flights=flights, flows=flows, source=n.source(),
+        )
+        n.done()
+        flows = tuple(f if f.candidates else dataclasses.replace(f, candidates=tuple(dict.fromkeys(
+            (f.origin, data.terminal)))) for f in flows)
+        data = dataclasses.replace(data, flows=flows)
+        site_ids = {s.id: s for s in sites}
+        flight_ids = {f.id for f in flights}
+        term = site_ids.get(data.terminal)
+        if term is None or term.kind != "terminal":
+            self.fail("screening.terminal", f"{data.terminal!r} is not a site of kind terminal",
+                      "name the airport cargo terminal's site id (a [[screening.sites]] with kind = \"terminal\")")
+        for i, f in enumerate(flows):
+            where = f"screening.flows[{i}]"
+            if f.origin not in site_ids:
+                self.fail(f"{where}.origin", f"unknown site {f.origin!r}", "use a [[screening.sites]] id")
+            for j, fl in enumerate(f.flights):
+                if fl not in flight_ids:
+                    self.fail(f"{where}.flights[{j}]", f"unknown flight {fl!r}", "use a [[screening.flights]] id")
+            for j, c in enumerate(f.candidates):
+                if c not in site_ids:
+                    self.fail(f"{where}.candidates[{j}]", f"unknown site {c!r}", "use a [[screening.sites]] id")
+                elif c != f.origin and c != data.terminal:
+                    self.fail(f"{where}.candidates[{j}]", f"{c!r} is neither the flow's origin nor the terminal",
+                              "a flow is screened where it arrives or at the terminal")
+        return data
+
+    def _screening_site(self, n: _Node) -> ScreeningSite:
+        deps = []
+        for i, v in enumerate(n.array("truck_departures", [])):
+            deps.append(self.number(f"{n.path}.truck_departures[{i}]", v, lo=0.0, hi=23.9999))
+        site = ScreeningSite(
+            id=n.text("id"), name=n.text("name"), kind=n.text("kind", choices=SITE_KINDS),
+            lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180), max_lanes=n.whole("max_lanes"),
+            setup_cost_per_day=n.num("setup_cost_per_day"), truck_departures=tuple(sorted(deps)),
+            truck_transit_hours=n.num("truck_transit_hours", 0.0), source=n.source(),
+        )
+        if site.kind != "terminal" and not deps:
+            self.fail(f"{n.path}.truck_departures", "no truck to the terminal",
+                      "list the hours (0-24) at which trucks leave for the terminal, e.g. [0, 2, 4]")
+        return site
+
+    def _flight(self, n: _Node) -> Flight:
+        return Flight(
+            id=n.text("id"), departure_hour=n.num("departure_hour", hi=23.9999),
+            cutoff_hours=n.num("cutoff_hours", hi=23.0), destination=n.text("destination"), source=n.source(),
+        )
+
+    def _screening_flow(self, n: _Node) -> ScreeningFlow:
+        profile = [self.number(f"{n.path}.profile[{i}]", v, lo=0.0, hi=1.0)
+                   for i, v in enumerate(n.array("profile"))]
+        if len(profile) != 24 or abs(sum(profile) - 1.0) > 1e-6:
+            self.fail(f"{n.path}.profile", f"{len(profile)} shares summing to {sum(profile):.6g}",
+                      "give 24 hourly shares of the day's parcels that sum to 1")
+        origin = n.text("origin")
+        flights = n.strs("flights")
+        if not flights:
+            self.fail(f"{n.path}.flights", "no flight", "list the flights this flow may take")
+        cands = n.strs("candidates", [])
+        return ScreeningFlow(
+            id=n.text("id"), origin=origin, parcels_per_day=n.num("parcels_per_day"), profile=tuple(profile),
+            flights=flights, candidates=cands, source=n.source(),
+        )

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from logistics.scenario.screening import ScreeningData
+
 __all__ = [
     "BulkPartner",
     "CustomsMode",
@@ -342,6 +344,7 @@ class Scenario:
     destination_rules: tuple[DestinationRule, ...]
     sources: Mapping[str, str] = field(default_factory=frozen_map)
     path: str = "<built-in>"
+    screening: ScreeningData | None = None
 
     def product(self, id: str) -> Product:
         """The product with this id (``KeyError`` if none)."""

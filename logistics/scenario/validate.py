@@ -105,7 +105,12 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
             if entry_id not in entries:
                 fail(f"warehouses[{i}].supplied_from[{j}]", f"unknown entry {entry_id!r}",
                      "use an entry id of [[entries]]")
-    countries = {r.country for r in s.road}
+    countries: set[str] = set()
+    for i, rate in enumerate(s.road):
+        if rate.country in countries:
+            fail(f"road[{i}].country", f"a second trucking rate for {rate.country!r}",
+                 "keep one [[road]] entry per country")
+        countries.add(rate.country)
     if "default" not in countries:
         fail("road", "no default trucking rate", "add a [[road]] entry with country = \"default\"")
 

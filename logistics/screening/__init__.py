@@ -1,0 +1,16 @@
+"""Measure 8: where air security screening of e-commerce exports happens, with how many lanes and staff.
+
+- :mod:`~logistics.screening.queueing`: Erlang B/C, M/M/c and Allen-Cunneen M/G/c waits, tails, SIPP.
+- :mod:`~logistics.screening.model`: the timeline of each flow screened at each candidate site.
+- :mod:`~logistics.screening.evaluate`: analytic cost, waits, misses and dwell of a plan.
+- :mod:`~logistics.screening.optimize`: the placement and staffing MIP (OR-Tools MathOpt, HiGHS).
+- :mod:`~logistics.screening.simulate`: a SimPy simulation of a day, with replications in parallel.
+- :mod:`~logistics.screening.compare`: before (terminal) / measure 8 (mail exchange) / optimized.
+"""
+
+from logistics.screening.evaluate import PlanReport, ScreeningInfeasibleError, evaluate_plan
+from logistics.screening.model import ScreeningProblem, problem_from
+from logistics.screening.optimize import ScreeningPlan, optimize
+
+__all__ = ["PlanReport", "ScreeningInfeasibleError", "ScreeningPlan", "ScreeningProblem", "evaluate_plan",
+           "optimize", "problem_from"]

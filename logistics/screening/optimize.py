@@ -1,0 +1,352 @@
+"""Placement and staffing of screening (measure 8) as a MIP through OR-Tools MathOpt (HiGHS by default).
+
+Formulation
+-----------
+Data: flows ``f`` with candidate sites ``s in S(f)``; hours ``h = 0..23``; lane counts ``c = 0..C_s``;
+``L[f,s,h]`` arrivals of flow ``f`` at the screening queue of site ``s`` in hour ``h`` (parcels/hour) from the
+timeline of :mod:`logistics.screening.model`; lane rate ``mu``, utilization cap ``rho``, staff per lane ``k``,
+screener pool ``P``; costs ``F_s`` (site set-up per day), ``q`` (per lane-hour), ``t_f,s`` (secure transport or
+terminal re-handling of the flow's parcels per day). ``g[s,h,c](lam)`` is the hour's expected cost of waiting
+(value of time x ``lam Wq``) plus missed flights (penalty x ``lam P(Wq > slack)``), under SIPP and
+Allen-Cunneen, for a representative slack distribution of the site-hour (all candidate parcels queueing there);
+``g`` is replaced by its lower convex envelope, segments ``(a_j, b_j)``.
+
+Variables: ``x[f,s]`` binary (flow screened at site); ``o[s]`` binary (site used); ``n[s,h,c]`` binary (``c``
+lanes open); ``l[s,h,c] >= 0`` (arrival rate carried with ``c`` lanes); ``z[s,h,c] >= 0`` (queue cost).
+
+Minimize ``sum_s F_s o[s] + sum q c n[s,h,c] + sum z[s,h,c] + sum t_f,s x[f,s]`` subject to
+
+1. ``sum_s x[f,s] = 1`` for every flow (screened exactly once before the airside);
+2. ``sum_c n[s,h,c] = 1`` for every site and hour (one lane count);
+3. ``sum_c l[s,h,c] = sum_f L[f,s,h] x[f,s]`` (the hour's load is carried by the chosen lane count);
+4. ``l[s,h,c] <= rho c mu n[s,h,c]`` (utilization below ``rho < 1``);
+5. ``z[s,h,c] >= a_j l[s,h,c] + b_j n[s,h,c]`` for every envelope segment ``j`` (perspective of ``g``: no big-M);
+6. ``sum_s sum_c k c n[s,h,c] <= P`` for every hour (the terminal's screener pool);
+7. ``x[f,s] <= o[s]`` and ``n[s,h,c] <= o[s]`` for ``c >= 1`` (only used sites screen);
+8. ``x[f,s]`` fixed when the caller fixes the placement (the "before" and "measure 8" configurations).
+
+Before the MIP, a local search (moving one flow at a time, lanes chosen per site-hour under the same envelope
+costs) finds a plan that is passed to the solver as an objective cut-off, so that branches that cannot beat it
+are pruned. The envelope underestimates ``g`` between its breakpoints, so the MIP objective is a lower estimate
+of the plan's analytic cost; :func:`optimize` reports both and re-evaluates the plan with :func:`evaluate_plan`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.math_opt.python import mathopt
+from ortools.math_opt.solvers import highs_pb2
+
+from logistics.screening import queueing
+from logistics.screening.evaluate import PlanReport, ScreeningInfeasibleError, check_capacity, evaluate_plan
+from logistics.screening.model import HOURS, ScreeningProblem
+
+__all__ = ["SOLVERS", "ScreeningPlan", "optimize"]
+
+SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP}
+_GRID = 9  # points of each cost curve: 8 envelope segments
+_EXTRA_LANES = 3  # lanes beyond the minimum for the largest possible load worth considering
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningPlan:
+    """Result of :func:`optimize`: solver status and bounds, the placement and lanes, and their evaluation."""
+
+    status: str
+    objective: float  # MIP objective (envelope of the queue costs)
+    bound: float
+    gap: float
+    runtime_s: float
+    assignment: NDArray[np.int64]  # site index per flow
+    lanes: NDArray[np.int64]  # sites x 24
+    report: PlanReport
+
+
+def _envelope(x: NDArray[np.float64], y: NDArray[np.float64]) -> list[tuple[float, float]]:
+    """Slopes and intercepts of the lower convex envelope of the points (monotone chain)."""
+    hull: list[tuple[float, float]] = []
+    for p in zip(x.tolist(), y.tolist(), strict=True):
+        while len(hull) >= 2:
+            (x1, y1), (x2, y2) = hull[-2], hull[-1]
+            if (x2 - x1) * (p[1] - y1) - (y2 - y1) * (p[0] - x1) <= 0:
+                hull.pop()
+            else:
+                break
+        hull.append(p)
+    segs = []
+    for (x1, y1), (x2, y2) in itertools.pairwise(hull):
+        a = (y2 - y1) / (x2 - x1)
+        segs.append((a, y1 - a * x1))
+    return segs
+
+
+def _curves(problem: ScreeningProblem) -> dict[tuple[int, int, int], list[tuple[float, float]]]:
+    """Envelope segments of the queue cost ``g[s,h,c]`` for every site, hour and useful lane count."""
+    d = problem.data
+    mu, cs2 = problem.mu, problem.cs2
+    slack: dict[tuple[int, int], list[tuple[NDArray[np.float64], NDArray[np.float64]]]] = {}
+    maxload = np.zeros((problem.n_sites, HOURS))
+    for (_, s), tl in problem.timelines.items():
+        maxload[s] += tl.load_by_hour()
+        for h in range(HOURS):
+            m = tl.queue_hour == h
+            if m.any():
+                slack.setdefault((s, h), []).append((tl.slack[m], tl.parcels[m]))
+    # Load that reaches a site-hour whatever the placement: flows with this site as their only candidate.
+    forced = np.zeros((problem.n_sites, HOURS))
+    for f in range(problem.n_flows):
+        cands = problem.candidates(f)
+        if len(cands) == 1:
+            forced[cands[0]] += problem.timelines[(f, cands[0])].load_by_hour()
+    curves = {}
+    cap = d.max_utilization * mu
+    for (s, h), parts in slack.items():
+        sl = np.concatenate([p[0] for p in parts])
+        w = np.concatenate([p[1] for p in parts])
+        w = w / w.sum()
+        cmin = max(1, math.ceil(maxload[s, h] / cap - 1e-9))
+        clow = max(1, math.ceil(forced[s, h] / cap - 1e-9))
+        for c in range(clow, min(d.sites[s].max_lanes, cmin + _EXTRA_LANES) + 1):
+            lam = np.linspace(0.0, cap * c, _GRID)
+            wq = queueing.mgc_wait(lam, mu, c, cs2=cs2)
+            tail = queueing.wait_tail(lam[:, None], mu, c, sl[None, :] - 1.0 / mu, cs2=cs2) @ w
+            g = lam * (d.value_of_time_per_parcel_hour * wq + d.miss_penalty_per_parcel * tail)
+            curves[(s, h, c)] = _envelope(lam, g)
+    return curves
+
+
+def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = None, time_limit: float = 10.0,
+             gap: float = 0.02, solver: str = "highs") -> ScreeningPlan:
+    """Choose where each flow is screened (unless ``fixed``) and the lanes per site and hour.
+
+    Parameters
+    ----------
+    problem
+        From :func:`~logistics.screening.model.problem_from`.
+    fixed
+        Site index per flow to keep (constraint 8); None lets the optimizer choose.
+    time_limit
+        Seconds; the best plan found and its bound are returned when it is reached.
+    gap
+        Relative MIP gap at which to stop. The default 2% is well inside the error of the queueing
+        approximations; the lane subproblem's integrality gap makes proofs below 1% slow (10-40 s).
+    solver
+        ``highs`` (default) or ``scip``.
+
+    Raises
+    ------
+    ScreeningInfeasibleError
+        When the load of a site-hour cannot be screened with its allowed lanes, or the pool is too small.
+    """
+    if time_limit <= 0:
+        raise ValueError("time_limit must be > 0 seconds")
+    d = problem.data
+    t0 = time.perf_counter()
+    if fixed is not None:
+        check_capacity(problem, problem.load(np.asarray(fixed)))
+    curves = _curves(problem)
+    model = mathopt.Model(name="owl-screening")
+    x = {(f, s): model.add_binary_variable(name=f"x[{f},{s}]") for (f, s) in problem.timelines}
+    o = {s: model.add_binary_variable(name=f"o[{s}]") for s in range(problem.n_sites)}
+    lanes_at: dict[tuple[int, int], list[int]] = {}
+    for (s, h, c) in curves:
+        lanes_at.setdefault((s, h), []).append(c)
+    for (s, h), cs in lanes_at.items():
+        if min(cs) == 1 or not _forced_positive(problem, s, h):
+            cs.insert(0, 0)
+    n, lam, z = {}, {}, {}
+    cost = mathopt.LinearExpression()
+    parts = []
+    for (s, h), cs in lanes_at.items():
+        for c in cs:
+            n[s, h, c] = model.add_binary_variable(name=f"n[{s},{h},{c}]")
+            if c == 0:
+                continue
+            lam[s, h, c] = model.add_variable(lb=0.0, name=f"l[{s},{h},{c}]")
+            z[s, h, c] = model.add_variable(lb=0.0, name=f"z[{s},{h},{c}]")
+            parts += [d.cost_per_lane_hour * c * n[s, h, c], z[s, h, c]]
+            # (4) utilization below rho
+            model.add_linear_constraint(lam[s, h, c] <= d.max_utilization * c * problem.mu * n[s, h, c])
+            # (5) perspective cuts of the queue cost
+            for a, b in curves[(s, h, c)]:
+                model.add_linear_constraint(z[s, h, c] >= a * lam[s, h, c] + b * n[s, h, c])
+            # (7) only used sites open lanes
+            model.add_linear_constraint(n[s, h, c] <= o[s])
+        # (2) one lane count per site-hour
+        model.add_linear_constraint(mathopt.fast_sum(n[s, h, c] for c in cs) == 1)
+        # (3) the load is carried by the chosen lane count
+        load = mathopt.fast_sum(problem.timelines[(f, ss)].load_by_hour()[h] * x[f, ss]
+                                for (f, ss) in problem.timelines if ss == s)
+        model.add_linear_constraint(mathopt.fast_sum(lam[s, h, c] for c in cs if c > 0) == load)
+    for f in range(problem.n_flows):
+        # (1) every flow screened exactly once
+        model.add_linear_constraint(mathopt.fast_sum(x[f, s] for s in problem.candidates(f)) == 1)
+        for s in problem.candidates(f):
+            # (7) a flow is screened only at a used site
+            model.add_linear_constraint(x[f, s] <= o[s])
+            tl = problem.timelines[(f, s)]
+            per_parcel = (d.secure_transport_cost_per_parcel if tl.upstream
+                          else d.terminal_rehandling_cost_per_parcel)
+            parts.append(per_parcel * float(tl.parcels.sum()) * x[f, s])
+            if fixed is not None:
+                # (8) placement fixed by the caller
+                x[f, s].lower_bound = x[f, s].upper_bound = 1.0 if int(fixed[f]) == s else 0.0
+    for h in range(HOURS):
+        # (6) the screener pool
+        model.add_linear_constraint(mathopt.fast_sum(
+            d.staff_per_lane * c * n[s, hh, c] for (s, hh, c) in n if hh == h and c > 0) <= d.screener_pool)
+    for s, site in enumerate(d.sites):
+        if s != problem.terminal:
+            parts.append(site.setup_cost_per_day * o[s])
+    cost = mathopt.fast_sum(parts)
+    model.minimize(cost)
+    incumbent = None
+    if fixed is None:
+        incumbent = _local_search(problem, curves, lanes_at, problem_start(problem))
+    elapsed = time.perf_counter() - t0
+    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(time_limit - elapsed, 0.1)),
+                                     relative_gap_tolerance=gap)
+    if incumbent is not None:
+        # The heuristic's plan is feasible for the MIP: nodes that cannot beat it are pruned at once.
+        cutoff = incumbent[0] * (1 + 1e-9) + 1e-6
+        if solver == "highs":
+            params.highs = highs_pb2.HighsOptionsProto(double_options={"objective_bound": cutoff})
+        else:
+            params.cutoff_limit = cutoff
+    result = mathopt.solve(model, SOLVERS[solver], params=params)
+    reason = result.termination.reason
+    bound = result.termination.objective_bounds.dual_bound
+    if result.has_primal_feasible_solution() and (incumbent is None or result.objective_value() < incumbent[0]):
+        obj = result.objective_value()
+        assignment = np.zeros(problem.n_flows, dtype=np.int64)
+        for (f, s), var in x.items():
+            if result.variable_values(var) > 0.5:
+                assignment[f] = s
+        lanes = np.zeros((problem.n_sites, HOURS), dtype=np.int64)
+        for (s, h, c), var in n.items():
+            if c > 0 and result.variable_values(var) > 0.5:
+                lanes[s, h] = c
+    elif incumbent is not None and reason != mathopt.TerminationReason.INFEASIBLE:
+        obj, assignment, lanes = incumbent
+    elif reason in (mathopt.TerminationReason.INFEASIBLE, mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
+        _explain_infeasible(problem)
+        raise AssertionError("unreachable")
+    else:
+        raise ScreeningInfeasibleError(f"no screening plan found within {time_limit:g} s "
+                                       f"({reason.name.lower()}). Fix: allow more time with --time-limit")
+    if reason == mathopt.TerminationReason.NO_SOLUTION_FOUND and result.termination.limit == mathopt.Limit.CUTOFF:
+        bound = max(bound, obj) if math.isfinite(bound) else obj  # nothing beats the incumbent: it is optimal
+    bound = min(bound, obj)
+    rel_gap = abs(obj - bound) / max(abs(obj), 1e-9) if math.isfinite(bound) else math.inf
+    status = "optimal" if rel_gap <= gap + 1e-12 else (
+        "time_limit" if reason in (mathopt.TerminationReason.FEASIBLE, mathopt.TerminationReason.NO_SOLUTION_FOUND)
+        else reason.name.lower())
+    return ScreeningPlan(status=status, objective=obj, bound=bound, gap=rel_gap,
+                         runtime_s=time.perf_counter() - t0, assignment=assignment, lanes=lanes,
+                         report=evaluate_plan(problem, assignment, lanes))
+
+
+def problem_start(problem: ScreeningProblem) -> NDArray[np.int64]:
+    """A starting placement: every flow screened where it arrives when it may be (measure 8 generalized)."""
+    return np.array([min(problem.candidates(f), key=lambda s: (not problem.timelines[(f, s)].upstream, s))
+                     for f in range(problem.n_flows)], dtype=np.int64)
+
+
+def _lane_cost(problem: ScreeningProblem, curves: dict[tuple[int, int, int], list[tuple[float, float]]],
+               lanes_at: dict[tuple[int, int], list[int]], assignment: NDArray[np.int64]
+               ) -> tuple[float, NDArray[np.int64]]:
+    """The MIP's objective for a fixed placement: the best lane count per site-hour under the envelope costs
+    (``inf`` when a load does not fit or the staff pool is exceeded)."""
+    d = problem.data
+    load = problem.load(assignment)
+    cap = d.max_utilization * problem.mu
+    lanes = np.zeros((problem.n_sites, HOURS), dtype=np.int64)
+    total = 0.0
+    for (s, h), cs in lanes_at.items():
+        lam = load[s, h]
+        best, best_c = math.inf, -1
+        for c in cs:
+            if c == 0:
+                cost = 0.0 if lam <= 1e-9 else math.inf
+            elif lam <= cap * c + 1e-9:
+                cost = d.cost_per_lane_hour * c + max(a * lam + b for a, b in curves[(s, h, c)])
+            else:
+                continue
+            if cost < best:
+                best, best_c = cost, c
+        if best_c < 0:
+            return math.inf, lanes
+        lanes[s, h] = best_c
+        total += best
+    if np.any(lanes.sum(axis=0) * d.staff_per_lane > d.screener_pool):
+        return math.inf, lanes
+    used = set(int(s) for s in assignment) | {int(s) for s in np.nonzero(lanes.sum(axis=1))[0]}
+    total += sum(d.sites[s].setup_cost_per_day for s in used if s != problem.terminal)
+    for f, s in enumerate(assignment):
+        tl = problem.timelines[(f, int(s))]
+        total += float(tl.parcels.sum()) * (d.secure_transport_cost_per_parcel if tl.upstream
+                                            else d.terminal_rehandling_cost_per_parcel)
+    return total, lanes
+
+
+def _local_search(problem: ScreeningProblem, curves: dict[tuple[int, int, int], list[tuple[float, float]]],
+                  lanes_at: dict[tuple[int, int], list[int]], start: NDArray[np.int64]
+                  ) -> tuple[float, NDArray[np.int64], NDArray[np.int64]] | None:
+    """Best-improvement moves of one flow to another candidate site, from ``start`` and from the all-terminal
+    placement; returns the best (cost, placement, lanes) found, or None if no start fits."""
+    best: tuple[float, NDArray[np.int64], NDArray[np.int64]] | None = None
+    terminal_start = np.array([problem.terminal if problem.terminal in problem.candidates(f) else start[f]
+                               for f in range(problem.n_flows)], dtype=np.int64)
+    for first in (start, terminal_start):
+        cur = first.copy()
+        cost, lanes = _lane_cost(problem, curves, lanes_at, cur)
+        improved = True
+        while improved:
+            improved = False
+            move = None
+            for f in range(problem.n_flows):
+                for s in problem.candidates(f):
+                    if s == cur[f]:
+                        continue
+                    trial = cur.copy()
+                    trial[f] = s
+                    c, ln = _lane_cost(problem, curves, lanes_at, trial)
+                    if c < cost - 1e-9 and (move is None or c < move[0]):
+                        move = (c, trial, ln)
+            if move is not None:
+                cost, cur, lanes = move
+                improved = True
+        if math.isfinite(cost) and (best is None or cost < best[0]):
+            best = (cost, cur, lanes)
+    return best
+
+
+def _forced_positive(problem: ScreeningProblem, s: int, h: int) -> bool:
+    """Whether some flow that can only be screened at ``s`` queues there in hour ``h``."""
+    for f in range(problem.n_flows):
+        cands = problem.candidates(f)
+        if cands == [s] and problem.timelines[(f, s)].load_by_hour()[h] > 0:
+            return True
+    return False
+
+
+def _explain_infeasible(problem: ScreeningProblem) -> None:
+    """Name the binding resource: per hour, the least lanes any placement needs against the pool."""
+    d = problem.data
+    cap = d.max_utilization * problem.mu
+    need = np.zeros(HOURS)
+    for f in range(problem.n_flows):
+        best = min(problem.candidates(f), key=lambda s: problem.timelines[(f, s)].parcels.sum())
+        need += problem.timelines[(f, best)].load_by_hour() / cap
+    h = int(np.argmax(need * d.staff_per_lane - d.screener_pool))
+    raise ScreeningInfeasibleError(
+        f"hour {h:02d}:00: about {need[h] * d.staff_per_lane:,.0f} screeners are needed but the pool has "
+        f"{d.screener_pool}, or a site's max_lanes is too low for the flows that can only be screened there. "
+        "Fix: raise screener_pool or max_lanes, or add candidate sites")
