@@ -15,6 +15,7 @@ from rich.table import Table
 from logistics.cli._common import ScenarioOpt, err, fail, guard, out, print_json, scenario_from
 from logistics.screening import ScreeningProblem, problem_from
 from logistics.screening.compare import compare, placement
+from logistics.screening.model import scale_volumes
 from logistics.screening.optimize import ScreeningPlan, optimize
 from logistics.screening.simulate import simulate
 
@@ -46,9 +47,7 @@ def _problem(scenario: Path | None, scale: float) -> ScreeningProblem:
         raise fail(f"--volume-scale: {scale:g} must be > 0. Fix: pass a positive factor such as 1.2")
     s = scenario_from(scenario)
     if s.screening is not None and scale != 1.0:
-        data = s.screening
-        flows = tuple(dataclasses.replace(f, parcels_per_day=f.parcels_per_day * scale) for f in data.flows)
-        s = dataclasses.replace(s, screening=dataclasses.replace(data, flows=flows))
+        s = dataclasses.replace(s, screening=scale_volumes(s.screening, scale))
     return problem_from(s)
 
 

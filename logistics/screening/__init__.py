@@ -9,8 +9,12 @@
 """
 
 from logistics.screening.evaluate import PlanReport, ScreeningInfeasibleError, evaluate_plan
-from logistics.screening.model import ScreeningProblem, problem_from
+from logistics.screening.compare import CONFIGURATIONS, Comparison, compare, placement
+from logistics.screening.model import ScreeningProblem, problem_from, scale_volumes
 from logistics.screening.optimize import ScreeningPlan, optimize
 
-__all__ = ["PlanReport", "ScreeningInfeasibleError", "ScreeningPlan", "ScreeningProblem", "evaluate_plan",
-           "optimize", "problem_from"]
+from logistics.screening.simulate import SimulationResult, simulate
+
+__all__ = ["CONFIGURATIONS", "Comparison", "PlanReport", "ScreeningInfeasibleError", "ScreeningPlan",
+           "ScreeningProblem", "SimulationResult", "compare", "evaluate_plan", "optimize", "placement",
+           "problem_from", "scale_volumes", "simulate"]

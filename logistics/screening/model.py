@@ -16,6 +16,7 @@ waits and misses (:mod:`logistics.screening.evaluate`); the same timeline drives
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -26,7 +27,8 @@ from logistics.errors import ScenarioError
 from logistics.scenario.model import Scenario
 from logistics.scenario.screening import ScreeningData, ScreeningFlow
 
-__all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "ScreeningProblem", "next_time", "problem_from"]
+__all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "ScreeningProblem", "last_time", "next_time", "problem_from",
+           "scale_volumes"]
 
 HOURS = 24
 SLOTS_PER_HOUR = 12  # 5-minute arrival slots: fine enough for 1-3 h truck headways
@@ -195,3 +197,11 @@ def problem_from(data: ScreeningData | Scenario) -> ScreeningProblem:
             timelines[(f, s)] = _timeline(data, f, s, terminal)
     assert all(math.isfinite(float(t.slack.max())) for t in timelines.values())
     return ScreeningProblem(data, timelines, terminal)
+
+
+def scale_volumes(data: ScreeningData, factor: float) -> ScreeningData:
+    """The same screening data with every flow's parcels per day multiplied by ``factor`` (volume growth)."""
+    if factor <= 0:
+        raise ValueError("the volume factor must be > 0")
+    flows = tuple(dataclasses.replace(f, parcels_per_day=f.parcels_per_day * factor) for f in data.flows)
+    return dataclasses.replace(data, flows=flows)
