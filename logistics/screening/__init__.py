@@ -8,11 +8,10 @@
 - :mod:`~logistics.screening.compare`: before (terminal) / measure 8 (mail exchange) / optimized.
 """
 
-from logistics.screening.evaluate import PlanReport, ScreeningInfeasibleError, evaluate_plan
 from logistics.screening.compare import CONFIGURATIONS, Comparison, compare, placement
+from logistics.screening.evaluate import PlanReport, ScreeningInfeasibleError, evaluate_plan
 from logistics.screening.model import ScreeningProblem, problem_from, scale_volumes
 from logistics.screening.optimize import ScreeningPlan, optimize
-
 from logistics.screening.simulate import SimulationResult, simulate
 
 __all__ = ["CONFIGURATIONS", "Comparison", "PlanReport", "ScreeningInfeasibleError", "ScreeningPlan",
