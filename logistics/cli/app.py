@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from logistics import __version__
-from logistics.cli import chain, scenario, screen
+from logistics.cli import chain, route, scenario, screen
 
 app = typer.Typer(
     name="owl",
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.command("chain")(chain.chain)
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(screen.app, name="screen")
+app.add_typer(route.app, name="route")
 
 
 def _version(value: bool) -> None:

@@ -373,3 +373,30 @@ def test_screen_simulate_json_is_reproducible(owl: Owl) -> None:
     assert a == b
     assert a["simulation"]["replications"] == 2
     assert 0.95 <= a["simulation"]["share_intended_flight"]["mean"] <= 1.0
+
+
+# -- owl route -------------------------------------------------------------------------------------------------
+ROUTING = Path(__file__).parent.parent / "owl_logistics" / "data" / "routing"
+
+
+def test_route_solve_json_contract_and_sol(owl: Owl, tmp_path: Path) -> None:
+    sol = tmp_path / "out.sol"
+    doc = owl("route", "solve", ROUTING / "A-n32-k5.vrp", "--time-limit", "1", "--seed", "1", "--json",
+              "--sol", sol).json()
+    assert {"cost", "routes", "feasible", "backend", "runtime_s"} <= set(doc)
+    assert doc["feasible"] is True
+    assert doc["cost"] == 784
+    assert sorted(c for r in doc["routes"] for c in r["clients"]) == sorted(str(i) for i in range(1, 32))
+    assert sol.read_text().strip().endswith("Cost 784")
+
+
+def test_route_solve_bad_input(owl: Owl, tmp_path: Path) -> None:
+    r = owl("route", "solve", ROUTING / "A-n32-k5.vrp", "--time-limit", "0")
+    assert r.exit_code == 2, str(r)
+    assert "--time-limit" in r.stderr
+    bad = tmp_path / "bad.vrp"
+    bad.write_text((ROUTING / "A-n32-k5.vrp").read_text().replace("DIMENSION : 32", "DIMENSION : 33"))
+    r = owl("route", "solve", bad, "--time-limit", "1")
+    assert r.exit_code == 2, str(r)
+    assert "DIMENSION" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -1,0 +1,107 @@
+"""An independent evaluator of routing solutions: capacity in every dimension, time windows, coverage, shift
+length and cost, computed from the problem data alone (no solver involved)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from logistics.routing.problem import RoutingProblem
+
+__all__ = ["Route", "RouteCheck", "check_solution"]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A vehicle of type ``vehicle_type`` visiting ``clients`` (0-based client indices) in order."""
+
+    vehicle_type: int
+    clients: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCheck:
+    """What the evaluator found: cost in scaled units, totals and every violation in words."""
+
+    cost: int
+    distance: int
+    duration: int
+    unserved_optional: tuple[int, ...]
+    violations: tuple[str, ...]
+    arrivals: tuple[tuple[int, ...], ...]  # per route, arrival time at each client
+    loads: tuple[tuple[tuple[int, ...], ...], ...]  # per route, load on board after each client
+
+    @property
+    def feasible(self) -> bool:
+        return not self.violations
+
+
+def check_solution(problem: RoutingProblem, routes: list[Route]) -> RouteCheck:
+    """Evaluate ``routes`` against ``problem``; violations are listed, not raised."""
+    p = problem
+    nd = p.n_depots
+    violations: list[str] = []
+    seen = np.zeros(p.n_clients, dtype=np.int64)
+    used = np.zeros(len(p.vehicle_types), dtype=np.int64)
+    total_cost = total_dist = total_dur = 0
+    arrivals_all: list[tuple[int, ...]] = []
+    loads_all: list[tuple[tuple[int, ...], ...]] = []
+    for k, r in enumerate(routes):
+        vt = p.vehicle_types[r.vehicle_type]
+        used[r.vehicle_type] += 1
+        if not r.clients:
+            arrivals_all.append(())
+            loads_all.append(())
+            continue
+        locs = [vt.start_depot, *[c + nd for c in r.clients], vt.end_depot]
+        for c in r.clients:
+            seen[c] += 1
+        dist = int(sum(p.distance[a, b] for a, b in itertools.pairwise(locs)))
+        # Load: all deliveries on board at the start; each stop drops its delivery and takes its pickup.
+        load = p.delivery[list(r.clients)].sum(axis=0)
+        cap = np.array(vt.capacity)
+        loads = []
+        if np.any(load > cap):
+            violations.append(f"route {k}: starts with {load.tolist()} on board, capacity {cap.tolist()}")
+        for c in r.clients:
+            load = load - p.delivery[c] + p.pickup[c]
+            loads.append(tuple(int(x) for x in load))
+            if np.any(load > cap):
+                violations.append(f"route {k}: load {load.tolist()} after client {p.client_name(c)} exceeds "
+                                  f"capacity {cap.tolist()}")
+        t = int(max(p.tw_early[vt.start_depot], 0))
+        start = t
+        arrivals = []
+        for a, b in itertools.pairwise(locs):
+            t += int(p.service[a]) if a != locs[0] else 0
+            t += int(p.duration[a, b])
+            arrivals.append(t)
+            if t > p.tw_late[b]:
+                who = "the depot" if b < nd else f"client {p.client_name(b - nd)}"
+                violations.append(f"route {k}: arrives at {who} at {t}, after its window closes at {p.tw_late[b]}")
+            t = max(t, int(p.tw_early[b]))
+        # The vehicle leaves late enough not to wait at its first client (that changes nothing else).
+        first_wait = max(int(p.tw_early[locs[1]]) - arrivals[0], 0)
+        dur = t - start - first_wait
+        if dur > vt.shift_duration:
+            violations.append(f"route {k}: lasts {dur}, longer than the shift {vt.shift_duration}")
+        total_dist += dist
+        total_dur += dur
+        total_cost += vt.fixed_cost + dist * vt.unit_distance_cost + dur * vt.unit_duration_cost
+        arrivals_all.append(tuple(arrivals[:-1]))
+        loads_all.append(tuple(loads))
+    for k, vt in enumerate(p.vehicle_types):
+        if used[k] > vt.count:
+            violations.append(f"vehicle type {k}: {used[k]} routes but only {vt.count} vehicles")
+    twice = np.nonzero(seen > 1)[0]
+    if twice.size:
+        violations.append(f"client {p.client_name(int(twice[0]))} is visited {int(seen[twice[0]])} times")
+    missing = np.nonzero((seen == 0) & p.required)[0]
+    if missing.size:
+        violations.append(f"{missing.size} required clients are not visited, e.g. {p.client_name(int(missing[0]))}")
+    unserved = tuple(int(c) for c in np.nonzero((seen == 0) & ~p.required)[0])
+    total_cost += int(p.prize[list(unserved)].sum()) if unserved else 0
+    return RouteCheck(total_cost, total_dist, total_dur, unserved, tuple(violations), tuple(arrivals_all),
+                      tuple(loads_all))

@@ -1,0 +1,135 @@
+"""Routing: readers, the independent evaluator, both backends on published instances, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import vrplib
+
+from logistics.routing import (
+    BadProblemError,
+    Route,
+    RoutingProblem,
+    VehicleType,
+    check_solution,
+    read_instance,
+    solve,
+)
+
+DATA = Path(__file__).parent / "data" / "routing"
+
+
+def _sol_routes(path: Path) -> list[Route]:
+    """Routes of a CVRPLIB .sol file as 0-based client indices (customer k is client k - 1)."""
+    return [Route(0, tuple(int(c) - 1 for c in r)) for r in vrplib.read_solution(str(path))["routes"]]
+
+
+@pytest.mark.parametrize(("name", "bks"), [("A-n32-k5.vrp", 784), ("C101.txt", 827.3)])
+def test_evaluator_reproduces_published_solutions(name: str, bks: float) -> None:
+    """The published best solutions are feasible under our reading and cost exactly the published value
+    (CVRP: nearest-integer arcs; Solomon: arcs truncated to one decimal)."""
+    p = read_instance(DATA / name)
+    check = check_solution(p, _sol_routes((DATA / name).with_suffix(".sol")))
+    assert check.feasible, check.violations
+    assert check.cost / p.scale == pytest.approx(bks, abs=1e-9)
+
+
+def test_evaluator_finds_violations() -> None:
+    """Merging two routes of the A-n32-k5 optimum overloads the truck; dropping a route leaves clients out."""
+    p = read_instance(DATA / "A-n32-k5.vrp")
+    routes = _sol_routes(DATA / "A-n32-k5.sol")
+    merged = [Route(0, routes[0].clients + routes[1].clients), *routes[2:]]
+    assert any("exceeds capacity" in v for v in check_solution(p, merged).violations)
+    assert any("not visited" in v for v in check_solution(p, routes[1:]).violations)
+    twice = [*routes, Route(0, routes[0].clients[:1])]
+    assert any("visited 2 times" in v for v in check_solution(p, twice).violations)
+
+
+@pytest.mark.parametrize("backend", ["pyvrp", "ortools"])
+def test_backends_on_a_n32_k5(backend: str) -> None:
+    """Optimum 784 (Augerat et al. 1995): PyVRP finds it in 2 s; OR-Tools is within 5%."""
+    p = read_instance(DATA / "A-n32-k5.vrp")
+    r = solve(p, time_limit=2, seed=1, backend=backend)
+    assert r.feasible, r.check.violations
+    assert r.cost <= 784 * (1.0 if backend == "pyvrp" else 1.05)
+    assert r.cost >= 784
+    assert r.runtime_s <= 2 * 1.1 + 1.0  # the time limit is honoured
+
+
+@pytest.mark.parametrize("backend", ["pyvrp", "ortools"])
+def test_backends_on_solomon_c101(backend: str) -> None:
+    """C101 (distance convention of CVRPLIB): 827.3, found by both in 3 s; time windows checked independently."""
+    p = read_instance(DATA / "C101.txt")
+    r = solve(p, time_limit=3, seed=2, backend=backend)
+    assert r.feasible, r.check.violations
+    assert r.cost == pytest.approx(827.3, abs=0.05) if backend == "pyvrp" else r.cost <= 827.3 * 1.03
+
+
+def test_same_seed_same_result() -> None:
+    p = read_instance(DATA / "C101.txt")
+    a = solve(p, time_limit=0.5, seed=7, backend="pyvrp")
+    b = solve(p, time_limit=0.5, seed=7, backend="pyvrp")
+    assert a.cost == b.cost
+
+
+def _tiny(**kw: object) -> RoutingProblem:
+    """A depot at the origin and two clients on a line, 10 apart, capacity 10 in two dimensions."""
+    coords = np.array([[0.0, 0.0], [10.0, 0.0], [20.0, 0.0]])
+    d = np.rint(np.abs(coords[:, None, 0] - coords[None, :, 0])).astype(np.int64)
+    base: dict[str, object] = dict(
+        name="tiny", coords=coords, n_depots=1, delivery=np.array([[4, 1], [5, 1]]),
+        pickup=np.zeros((2, 2), dtype=np.int64), service=np.zeros(3, dtype=np.int64),
+        tw_early=np.zeros(3, dtype=np.int64), tw_late=np.full(3, 100, dtype=np.int64),
+        required=np.ones(2, dtype=bool), prize=np.zeros(2, dtype=np.int64),
+        vehicle_types=(VehicleType(count=2, capacity=(10, 2)),), distance=d, duration=d.copy())
+    base.update(kw)
+    return RoutingProblem(**base)  # type: ignore[arg-type]
+
+
+def test_tiny_problem_by_hand() -> None:
+    """One route 0 -> 1 -> 2 -> 0 = 10 + 10 + 20 = 40, load [9, 2] fits [10, 2]: both backends find it."""
+    p = _tiny()
+    for backend in ("pyvrp", "ortools"):
+        r = solve(p, time_limit=0.5, backend=backend)
+        assert r.cost == 40, backend
+        assert r.check.arrivals[0] == (10, 20)
+
+
+def test_second_dimension_binds() -> None:
+    """With a capacity of 1 in the second dimension each client needs its own trip: 20 + 40 = 60."""
+    p = _tiny(vehicle_types=(VehicleType(count=2, capacity=(10, 1)),))
+    assert solve(p, time_limit=0.5, backend="pyvrp").cost == 60
+
+
+@pytest.mark.parametrize(("kw", "match"), [
+    ({"delivery": np.array([[4, 1], [-5, 1]])}, "negative"),
+    ({"tw_early": np.array([0, 50, 0]), "tw_late": np.array([100, 40, 100])}, "closes before it opens"),
+    ({"delivery": np.array([[4, 1], [50, 1]])}, "needs more than any vehicle carries"),
+    ({"vehicle_types": (VehicleType(count=1, capacity=(10,)),)}, "capacities for 2"),
+])
+def test_bad_problems_are_refused(kw: dict[str, object], match: str) -> None:
+    with pytest.raises(BadProblemError, match=match):
+        _tiny(**kw)
+
+
+def test_time_limit_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="time_limit"):
+        solve(_tiny(), time_limit=0)
+
+
+def test_bad_instance_files(tmp_path: Path) -> None:
+    text = (DATA / "A-n32-k5.vrp").read_text()
+    bad_dim = tmp_path / "dim.vrp"
+    bad_dim.write_text(text.replace("DIMENSION : 32", "DIMENSION : 40"))
+    no_demand = tmp_path / "nodemand.vrp"
+    no_demand.write_text(text.split("DEMAND_SECTION")[0] + "DEPOT_SECTION\n 1\n -1\nEOF\n")
+    negative = tmp_path / "neg.vrp"
+    negative.write_text(text.replace("\n2 19 \n", "\n2 -19 \n"))
+    assert text.count("DIMENSION : 32") == 1
+    assert text.count("\n2 19 \n") == 1
+    for path, match in ((bad_dim, "DIMENSION"), (no_demand, "DEMAND_SECTION"), (negative, "negative demand"),
+                        (tmp_path / "missing.vrp", "no such file")):
+        with pytest.raises(BadProblemError, match=match):
+            read_instance(path)
