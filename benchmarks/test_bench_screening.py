@@ -52,11 +52,11 @@ def test_erlang_c_10k_triples(benchmark) -> None:  # type: ignore[no-untyped-def
 def test_placement_10_sites_24_hours(benchmark) -> None:  # type: ignore[no-untyped-def]
     problem = problem_from(ten_site_data())
     assert problem.n_sites == 10
-    plan = benchmark.pedantic(optimize, args=(problem,), kwargs={"time_limit": 60.0}, rounds=1, iterations=1)
+    plan = benchmark.pedantic(optimize, args=(problem,), kwargs={"time_limit": 60.0}, rounds=3, iterations=1)
     benchmark.extra_info.update(status=plan.status, gap=plan.gap, objective=plan.objective, flows=problem.n_flows)
-    assert plan.status == "optimal"  # within the default 2% gap (it needs about 20-25 s on 2 cores)
+    assert plan.status == "optimal"  # within the default 0.1% gap
     fixed = [optimize(problem, fixed=placement(problem, c)).objective for c in ("before", "measure8")]
-    assert plan.objective <= min(fixed) * 1.02 + 1e-6
+    assert plan.objective <= min(fixed) * (1 + 1e-3) + 1e-6
 
 
 @pytest.mark.parametrize("parcels", [200_000])

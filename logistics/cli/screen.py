@@ -55,7 +55,7 @@ def _check_limits(time_limit: float, gap: float) -> None:
     if time_limit <= 0:
         raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
     if not 0 <= gap < 1:
-        raise fail(f"--gap: {gap:g} must be in [0, 1). Fix: pass for example --gap 0.02")
+        raise fail(f"--gap: {gap:g} must be in [0, 1). Fix: pass for example --gap 0.001")
 
 
 def _summary_table(title: str, plans: dict[str, ScreeningPlan], currency: str) -> Table:
@@ -74,7 +74,7 @@ def _summary_table(title: str, plans: dict[str, ScreeningPlan], currency: str) -
 
 @app.command("compare")
 def compare_cmd(
-    scenario: ScenarioOpt = None, time_limit: TimeLimit = 10.0, gap: Gap = 0.02, volume_scale: Scale = 1.0,
+    scenario: ScenarioOpt = None, time_limit: TimeLimit = 10.0, gap: Gap = 0.001, volume_scale: Scale = 1.0,
     solver: Annotated[Solver, typer.Option("--solver", help="MIP solver.")] = Solver.highs, as_json: AsJson = False,
 ) -> None:
     """Before (terminal) / measure 8 (mail exchange) / optimized placement, side by side, lanes optimized."""
@@ -103,7 +103,7 @@ def optimize_cmd(
     scenario: ScenarioOpt = None,
     config: Annotated[Config, typer.Option("--config", help="Placement: optimized, or a fixed one.")] = (
         Config.optimized),
-    time_limit: TimeLimit = 10.0, gap: Gap = 0.02, volume_scale: Scale = 1.0,
+    time_limit: TimeLimit = 10.0, gap: Gap = 0.001, volume_scale: Scale = 1.0,
     solver: Annotated[Solver, typer.Option("--solver", help="MIP solver.")] = Solver.highs, as_json: AsJson = False,
 ) -> None:
     """Lanes per site and hour (and the placement) that minimize lane, staff, waiting and missed-flight cost."""
@@ -141,7 +141,7 @@ def simulate_cmd(
     replications: Annotated[int, typer.Option("--replications", "-n", help="Independent simulated days.")] = 10,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the replications' random streams.")] = 0,
     workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: CPUs).")] = None,
-    time_limit: TimeLimit = 10.0, gap: Gap = 0.02, volume_scale: Scale = 1.0, as_json: AsJson = False,
+    time_limit: TimeLimit = 10.0, gap: Gap = 0.001, volume_scale: Scale = 1.0, as_json: AsJson = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Simulate days of a plan (SimPy): dwell, share of parcels on their intended flight, waits, with 95% CIs."""

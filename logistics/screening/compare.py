@@ -61,7 +61,7 @@ class Comparison:
         return out
 
 
-def compare(problem: ScreeningProblem, *, time_limit: float = 10.0, gap: float = 0.02,
+def compare(problem: ScreeningProblem, *, time_limit: float = 10.0, gap: float = 1e-3,
             solver: str = "highs", configs: tuple[str, ...] = CONFIGURATIONS) -> Comparison:
     """Optimize lanes (and, for ``optimized``, placement) for each configuration."""
     return Comparison({c: optimize(problem, fixed=placement(problem, c), time_limit=time_limit, gap=gap,

@@ -111,7 +111,10 @@ def test_plans_screen_every_flow_once_within_limits(problem) -> None:  # type: i
     for f, flow in enumerate(problem.data.flows):
         assert m8.assignment[f] == (gz if flow.origin == "GZMX-S" else problem.terminal)
     # Fixed placements are restrictions of the optimized problem.
-    assert opt.objective <= min(before.objective, m8.objective) * (1 + 0.02) + 1e-6
+    assert opt.objective <= min(before.objective, m8.objective) * (1 + 1e-3) + 1e-6
+    for plan in result.plans.values():
+        assert plan.status == "optimal"
+        assert plan.gap <= 1e-3
     # Measure 8 relieves the terminal.
     assert m8.report.terminal_lane_hours < before.report.terminal_lane_hours
     assert m8.report.screened_upstream == pytest.approx(sum(f.parcels_per_day for f in problem.data.flows
@@ -173,3 +176,20 @@ def test_simulation_is_reproducible_whatever_the_workers(problem) -> None:  # ty
     assert one.replications != other.replications
     s = one.summary()
     assert 0.9 <= s["share_intended_flight"]["mean"] <= 1.0  # type: ignore[index]
+
+
+def test_columns_and_one_hot_lanes_agree(problem) -> None:  # type: ignore[no-untyped-def]
+    """For a fixed placement, the MIP (columns at upstream sites, one-hot lanes at the terminal) prices the plan
+    exactly as the per-site-hour enumeration of lane counts does."""
+    import importlib
+
+    opt = importlib.import_module("logistics.screening.optimize")
+    fixed = placement(problem, "measure8")
+    plan = optimize(problem, fixed=fixed)
+    curves = opt._curves(problem)
+    lanes_at: dict[tuple[int, int], list[int]] = {}
+    for (s, h, c) in curves:
+        lanes_at.setdefault((s, h), [0]).append(c)
+    cost, lanes = opt._lane_cost(problem, curves, lanes_at, fixed)
+    assert plan.objective == pytest.approx(cost, rel=1e-6)
+    np.testing.assert_array_equal(plan.lanes, lanes)
