@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich import box
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from logistics.cli._common import fail, guard, out, print_json
-from logistics.routing import read_instance, solve, write_vrplib_solution
+from logistics.cli._common import ScenarioOpt, err, fail, guard, out, print_json, scenario_from
+from logistics.routing import RoutingProblem, RoutingResult, read_instance, solve, write_vrplib_solution
+from logistics.routing.builders import lastmile_problem, pickup_problem, write_routes_geojson
 
 __all__ = ["app"]
 
@@ -22,6 +27,115 @@ class Backend(StrEnum):
     auto = "auto"
     pyvrp = "pyvrp"
     ortools = "ortools"
+
+
+TimeLimit = Annotated[float, typer.Option("--time-limit", help="Search time, seconds.")]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed (sampling and PyVRP).")]
+GeoJson = Annotated[Path | None, typer.Option("--geojson", help="Write the routes as GeoJSON.", dir_okay=False)]
+Matrix = Annotated[Path | None, typer.Option("--matrix", help="Your own matrices: .npz (distance_m, duration_s) or "
+                                             "a CSV of metres; the depot first.", dir_okay=False)]
+Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+
+
+def _solve_with_progress(problem: RoutingProblem, time_limit: float, seed: int, backend: str,
+                         quiet: bool) -> RoutingResult:
+    """Solve in a worker thread while a progress bar on stderr shows the time used."""
+    box_: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box_["result"] = solve(problem, time_limit=time_limit, seed=seed, backend=backend)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box_["error"] = exc
+
+    thread = threading.Thread(target=work, daemon=True)
+    with Progress(TextColumn(f"solving {problem.name} ({problem.n_clients} clients)"), BarColumn(),
+                  TimeElapsedColumn(), console=err, disable=quiet, transient=True) as bar:
+        task = bar.add_task("solve", total=time_limit)
+        t0 = time.perf_counter()
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.1)
+            bar.update(task, completed=min(time.perf_counter() - t0, time_limit))
+    if "error" in box_:
+        raise box_["error"]  # type: ignore[misc]
+    result = box_["result"]
+    assert isinstance(result, RoutingResult)
+    if not quiet and result.trace:
+        err.print(f"best cost {result.cost:,.2f} after {result.trace[-1][0]:.1f} s", highlight=False)
+    return result
+
+
+def _print_domain(result: RoutingResult, currency: str, as_json: bool, geojson: Path | None) -> None:
+    p = result.problem
+    if geojson is not None:
+        write_routes_geojson(result, geojson)
+    if as_json:
+        print_json(result.to_json())
+        return
+    t = Table(title=f"owl route - {p.name}: {p.n_clients} stops, {result.backend}, {result.runtime_s:.1f} s",
+              title_justify="left", box=box.SIMPLE_HEAD, header_style="bold")
+    for col in ("route", "vehicle", "stops", "kg", "m3", "km", "hours on stops", "first stop", "last stop"):
+        t.add_column(col, justify="right")
+    for k, (r, arr) in enumerate(zip(result.routes, result.check.arrivals, strict=True), start=1):
+        vt = p.vehicle_types[r.vehicle_type]
+        amounts = (p.pickup if p.pickup.any() else p.delivery)[list(r.clients)].sum(axis=0)
+        locs = [vt.start_depot, *[c + p.n_depots for c in r.clients], vt.end_depot]
+        km = sum(int(p.distance[a, b]) for a, b in itertools.pairwise(locs)) / 1000
+        hhmm = [f"{int(x // 3600):02d}:{int(x % 3600 // 60):02d}" for x in (arr[0], arr[-1])]
+        t.add_row(str(k), vt.name, str(len(r.clients)), f"{amounts[0] / 1000:,.0f}", f"{amounts[1] / 1000:,.1f}",
+                  f"{km:,.1f}", f"{(arr[-1] - arr[0]) / 3600:.1f}", *hhmm)
+    out.print(t)
+    verdict = "feasible" if result.feasible else "INFEASIBLE: " + "; ".join(result.check.violations[:3])
+    out.print(f"cost {result.cost:,.2f} {currency} a day ({verdict}); {len(result.routes)} vehicles, "
+              f"{result.check.distance / 1000:,.1f} km", highlight=False)
+
+
+@app.command("pickups")
+def pickups_cmd(
+    scenario: ScenarioOpt = None,
+    hub: Annotated[str | None, typer.Option("--hub", help="Gateway id the trucks bring the goods to.")] = None,
+    cluster: Annotated[list[str] | None, typer.Option("--cluster", help="Seller cluster (repeatable).")] = None,
+    sellers: Annotated[Path | None, typer.Option("--sellers", help="CSV id,lat,lon,kg,m3,open_hour,close_hour.",
+                                                 dir_okay=False)] = None,
+    matrix: Matrix = None, time_limit: TimeLimit = 10.0, seed: Seed = 0,
+    backend: Annotated[Backend, typer.Option("--backend", help="Solver backend.")] = Backend.auto,
+    geojson: GeoJson = None, as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Tomorrow's pickup routes from the sellers of the Guangzhou clusters to a consolidation hub."""
+    with guard():
+        if not time_limit > 0:
+            raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
+        s = scenario_from(scenario)
+        problem = pickup_problem(s, hub=hub, clusters=cluster, sellers_csv=sellers, matrix=matrix, seed=seed)
+        result = _solve_with_progress(problem, time_limit, seed, backend.value, quiet or as_json)
+        _print_domain(result, s.finance.currency, as_json, geojson)
+        if not result.feasible:
+            raise typer.Exit(1)
+
+
+@app.command("lastmile")
+def lastmile_cmd(
+    scenario: ScenarioOpt = None,
+    warehouse: Annotated[str | None, typer.Option("--warehouse", help="Overseas warehouse id.")] = None,
+    orders: Annotated[Path | None, typer.Option("--orders", help="CSV id,lat,lon,kg,m3,open_hour,close_hour.",
+                                                dir_okay=False)] = None,
+    matrix: Matrix = None, time_limit: TimeLimit = 10.0, seed: Seed = 0,
+    backend: Annotated[Backend, typer.Option("--backend", help="Solver backend.")] = Backend.auto,
+    geojson: GeoJson = None, as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """One day's last-mile delivery routes around an overseas warehouse."""
+    with guard():
+        if not time_limit > 0:
+            raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
+        s = scenario_from(scenario)
+        problem = lastmile_problem(s, warehouse=warehouse, orders_csv=orders, matrix=matrix, seed=seed)
+        result = _solve_with_progress(problem, time_limit, seed, backend.value, quiet or as_json)
+        _print_domain(result, s.finance.currency, as_json, geojson)
+        if not result.feasible:
+            raise typer.Exit(1)
 
 
 @app.command("solve")

@@ -58,6 +58,16 @@ class RoutingProblem:
     duration: IntArray
     scale: float = 1.0
     client_names: tuple[str, ...] = field(default=())
+    distance_scale: float = 0.0  # stored distance units per reported unit (0: same as scale)
+    time_scale: float = 0.0  # stored time units per reported unit (0: same as scale)
+
+    @property
+    def distance_unit(self) -> float:
+        return self.distance_scale or self.scale
+
+    @property
+    def time_unit(self) -> float:
+        return self.time_scale or self.scale
 
     def __post_init__(self) -> None:
         n = self.coords.shape[0]

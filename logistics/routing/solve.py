@@ -41,9 +41,10 @@ class RoutingResult:
         return {
             "instance": p.name, "cost": round(self.cost, 6) if self.feasible else None, "feasible": self.feasible,
             "backend": self.backend, "runtime_s": round(self.runtime_s, 3), "seed": self.seed,
-            "distance": round(self.check.distance / p.scale, 6), "duration": round(self.check.duration / p.scale, 6),
+            "distance": round(self.check.distance / p.distance_unit, 6),
+            "duration": round(self.check.duration / p.time_unit, 6),
             "routes": [{"vehicle_type": r.vehicle_type, "clients": [p.client_name(c) for c in r.clients],
-                        "arrival": [round(t / p.scale, 6) for t in arr],
+                        "arrival": [round(t / p.time_unit, 6) for t in arr],
                         "load_after": [list(x) for x in ld]}
                        for r, arr, ld in zip(self.routes, self.check.arrivals, self.check.loads, strict=True)],
             "unserved": [p.client_name(c) for c in self.check.unserved_optional],

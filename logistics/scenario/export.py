@@ -54,6 +54,8 @@ def dump_scenario(s: Scenario) -> str:
         doc[name] = items
     if s.screening is not None:
         doc["screening"] = _plain(s.screening)
+    if s.routing is not None:
+        doc["routing"] = _plain(s.routing)
     return "# owl scenario, written by `owl scenario export` (fields: docs/scenario.md)\n" + tomli_w.dumps(doc)
 
 

@@ -39,6 +39,7 @@ from logistics.scenario.model import (
     Warehouse,
     frozen_map,
 )
+from logistics.scenario.routing_data import Fleet, LastMileSpec, PickupSpec, RoutingData
 from logistics.scenario.screening import SITE_KINDS, Flight, ScreeningData, ScreeningFlow, ScreeningSite
 
 __all__ = ["BUILTIN_SCENARIOS", "builtin", "builtin_text", "load_scenario", "parse_scenario"]
@@ -51,7 +52,7 @@ MODES = ("road", "ocean_fcl", "ocean_lcl", "air", "rail", "postal")
 SERVICES = ("parcel", "freight")
 _SECTIONS = (
     "scenario", "sources", "finance", "products", "origins", "markets", "tables", "gateways", "entries", "lanes",
-    "warehouses", "last_mile", "road", "export_rules", "destination_rules", "screening",
+    "warehouses", "last_mile", "road", "export_rules", "destination_rules", "screening", "routing",
 )
 
 
@@ -308,13 +309,14 @@ class _Builder:
         if demand_csv:
             markets = self._demand_table(demand_csv, markets, {p.id for p in products})
         screening = self._screening(root.table("screening")) if "screening" in data else None
+        routing = self._routing(root.table("routing")) if "routing" in data else None
 
         scenario = Scenario(
             name=name, description=description, date=date, origin_country=origin_country, finance=finance,
             products=products, origins=origins, markets=markets, gateways=gateways, entries=entries, lanes=lanes,
             warehouses=warehouses, last_mile=last_mile, road=road, export_rules=export_rules,
             destination_rules=destination_rules, sources=frozen_map(self.sources), path=self.file,
-            screening=screening,
+            screening=screening, routing=routing,
         )
         from logistics.scenario.validate import check_consistency
 
@@ -613,3 +615,45 @@ class _Builder:
             id=n.text("id"), origin=origin, parcels_per_day=n.num("parcels_per_day"), profile=tuple(profile),
             flights=flights, candidates=cands, source=n.source(),
         )
+
+    def _fleet(self, n: _Node) -> Fleet:
+        return Fleet(
+            id=n.text("id"), count=n.whole("count", lo=1), capacity_kg=n.num("capacity_kg", lo_open=True),
+            capacity_m3=n.num("capacity_m3", lo_open=True), fixed_cost=n.num("fixed_cost"),
+            cost_per_km=n.num("cost_per_km"), cost_per_hour=n.num("cost_per_hour"),
+            shift_hours=n.num("shift_hours", lo_open=True, hi=24.0),
+        )
+
+    def _routing(self, n: _Node) -> RoutingData:
+        pk = n.table("pickup")
+        pickup = PickupSpec(
+            sellers_per_cluster=pk.whole("sellers_per_cluster", lo=1), spread_km=pk.num("spread_km"),
+            kg_mean=pk.num("kg_mean", lo_open=True), kg_cv=pk.num("kg_cv", hi=3.0),
+            density_kg_per_m3=pk.num("density_kg_per_m3", lo_open=True),
+            window_open_hour=pk.num("window_open_hour", hi=24.0),
+            window_close_hour=pk.num("window_close_hour", hi=24.0),
+            window_hours=pk.num("window_hours", lo_open=True, hi=24.0), service_minutes=pk.num("service_minutes"),
+            day_start_hour=pk.num("day_start_hour", hi=24.0), day_end_hour=pk.num("day_end_hour", hi=24.0),
+            speed_kmh=pk.num("speed_kmh", lo_open=True), fleet=self.items(pk, "fleet", self._fleet),
+        )
+        pk.done()
+        lm = n.table("lastmile")
+        lastmile = LastMileSpec(
+            radius_km=lm.num("radius_km", lo_open=True), local_share=lm.num("local_share", hi=1.0),
+            max_orders=lm.whole("max_orders", lo=1), window_hours=lm.num("window_hours", lo_open=True, hi=24.0),
+            service_minutes=lm.num("service_minutes"), day_start_hour=lm.num("day_start_hour", hi=24.0),
+            day_end_hour=lm.num("day_end_hour", hi=24.0), speed_kmh=lm.num("speed_kmh", lo_open=True),
+            fleet=self.items(lm, "fleet", self._fleet),
+        )
+        lm.done()
+        for where, spec in (("routing.pickup", pickup), ("routing.lastmile", lastmile)):
+            if spec.day_end_hour <= spec.day_start_hour:
+                self.fail(f"{where}.day_end_hour", "the working day ends before it starts",
+                          "set day_end_hour after day_start_hour")
+        if pickup.window_close_hour <= pickup.window_open_hour:
+            self.fail("routing.pickup.window_close_hour", "pickups close before they open",
+                      "set window_close_hour after window_open_hour")
+        data = RoutingData(detour_factor=n.num("detour_factor", lo=1.0, hi=3.0), pickup=pickup, lastmile=lastmile,
+                           source=n.source())
+        n.done()
+        return data

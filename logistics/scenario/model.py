@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from logistics.scenario.routing_data import RoutingData
 from logistics.scenario.screening import ScreeningData
 
 __all__ = [
@@ -345,6 +346,7 @@ class Scenario:
     sources: Mapping[str, str] = field(default_factory=frozen_map)
     path: str = "<built-in>"
     screening: ScreeningData | None = None
+    routing: RoutingData | None = None
 
     def product(self, id: str) -> Product:
         """The product with this id (``KeyError`` if none)."""

@@ -400,3 +400,22 @@ def test_route_solve_bad_input(owl: Owl, tmp_path: Path) -> None:
     assert r.exit_code == 2, str(r)
     assert "DIMENSION" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_route_pickups_and_lastmile(owl: Owl, tmp_path: Path) -> None:
+    geo = tmp_path / "routes.geojson"
+    doc = owl("route", "pickups", "--cluster", "huadu", "--time-limit", "1", "--seed", "2", "--json",
+              "--geojson", geo).json()
+    assert doc["feasible"] is True
+    assert sum(len(r["clients"]) for r in doc["routes"]) == builtin().routing.pickup.sellers_per_cluster  # type: ignore[union-attr]
+    gj = json.loads(geo.read_text())
+    assert gj["type"] == "FeatureCollection"
+    assert {f["geometry"]["type"] for f in gj["features"]} == {"LineString", "Point"}
+    doc = owl("route", "lastmile", "--warehouse", "WH-DE", "--time-limit", "1", "--json").json()
+    assert doc["feasible"] is True
+    for args in (("--hub", "nowhere"), ("--cluster", "atlantis")):
+        bad = owl("route", "pickups", *args, "--time-limit", "1")
+        assert bad.exit_code == 2, str(bad)
+        assert "Fix:" in bad.stderr
+    bad = owl("route", "lastmile", "--warehouse", "WH-XX", "--time-limit", "1")
+    assert bad.exit_code == 2, str(bad)

@@ -133,3 +133,78 @@ def test_bad_instance_files(tmp_path: Path) -> None:
                         (tmp_path / "missing.vrp", "no such file")):
         with pytest.raises(BadProblemError, match=match):
             read_instance(path)
+
+
+# -- problems built from the scenario ----------------------------------------------------------------------------
+def test_pickup_problem_is_reproducible_and_solvable() -> None:
+    from logistics import builtin
+    from logistics.routing.builders import pickup_problem
+
+    s = builtin()
+    a = pickup_problem(s, clusters=["panyu"], seed=3)
+    b = pickup_problem(s, clusters=["panyu"], seed=3)
+    c = pickup_problem(s, clusters=["panyu"], seed=4)
+    np.testing.assert_array_equal(a.pickup, b.pickup)
+    assert not np.array_equal(a.pickup, c.pickup)
+    assert a.n_clients == s.routing.pickup.sellers_per_cluster  # type: ignore[union-attr]
+    assert not a.delivery.any()  # pickups load the truck on the way to the hub
+    # Each window is window_hours long, inside the pickup hours, in seconds of the day.
+    spec = s.routing.pickup  # type: ignore[union-attr]
+    assert np.all(a.tw_late[1:] - a.tw_early[1:] == round(spec.window_hours * 3600))
+    assert a.tw_early[1:].min() >= spec.window_open_hour * 3600
+    r = solve(a, time_limit=1, seed=1)
+    assert r.feasible, r.check.violations
+    assert sum(len(x.clients) for x in r.routes) == a.n_clients
+
+
+def test_road_distance_is_great_circle_times_detour() -> None:
+    """Hub GZMX (23.20, 113.28) to a seller: metres = haversine km x 1.3 x 1000; seconds = km / 25 km/h."""
+    from logistics import builtin
+    from logistics.routing.builders import pickup_problem
+    from networks import haversine_km
+
+    p = pickup_problem(builtin(), clusters=["huadu"], seed=1)
+    lon, lat = p.coords[1]
+    km = float(haversine_km(23.20, 113.28, lat, lon)) * 1.3
+    assert p.distance[0, 1] == round(km * 1000)
+    assert p.duration[0, 1] == round(km / 25 * 3600)
+
+
+def test_lastmile_from_csv_and_matrix(tmp_path: Path) -> None:
+    """Two orders 1 km and 2 km east of the Duisburg warehouse, our own matrix: 1000 m legs at 36 km/h."""
+    from logistics import builtin
+    from logistics.routing.builders import lastmile_problem
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text("id,lat,lon,kg,m3,open_hour,close_hour\na,51.43,6.774,2,0.01,9,12\nb,51.43,6.788,3,0.02,9,12\n")
+    matrix = tmp_path / "m.npz"
+    dist = np.array([[0, 1000, 2000], [1000, 0, 1000], [2000, 1000, 0]])
+    np.savez(matrix, distance_m=dist, duration_s=dist / 10)
+    p = lastmile_problem(builtin(), warehouse="WH-DE", orders_csv=orders, matrix=matrix)
+    assert p.client_names == ("a", "b")
+    r = solve(p, time_limit=0.5, seed=1)
+    assert r.feasible
+    assert r.check.distance == 4000  # one van: 0 -> a -> b -> 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,lat,lon,kg,m3,open_hour\na,51.4,6.7,2,0.01,9\n")
+    from logistics.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="column close_hour"):
+        lastmile_problem(builtin(), warehouse="WH-DE", orders_csv=bad)
+    np.savez(matrix, distance_m=dist[:2, :2], duration_s=dist[:2, :2])
+    with pytest.raises(ScenarioError, match="3 locations"):
+        lastmile_problem(builtin(), warehouse="WH-DE", orders_csv=orders, matrix=matrix)
+
+
+def test_time_windows_with_waiting_use_the_latest_useful_departure() -> None:
+    """Depot open 0-100; one client 10 away opening at 50: leave at 40, arrive 50, back 60: duration 20."""
+    coords = np.array([[0.0, 0.0], [10.0, 0.0]])
+    d = np.array([[0, 10], [10, 0]])
+    p = RoutingProblem(name="wait", coords=coords, n_depots=1, delivery=np.array([[1]]),
+                       pickup=np.zeros((1, 1), dtype=np.int64), service=np.zeros(2, dtype=np.int64),
+                       tw_early=np.array([0, 50]), tw_late=np.array([100, 60]), required=np.ones(1, dtype=bool),
+                       prize=np.zeros(1, dtype=np.int64), vehicle_types=(VehicleType(1, (5,), shift_duration=20),),
+                       distance=d, duration=d.copy())
+    check = check_solution(p, [Route(0, (0,))])
+    assert check.duration == 20
+    assert check.feasible
