@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from rich.table import Table
 from logistics.cli._common import ScenarioOpt, err, fail, guard, out, print_json, scenario_from
 from logistics.routing import RoutingProblem, RoutingResult, read_instance, solve, write_vrplib_solution
 from logistics.routing.builders import lastmile_problem, pickup_problem, write_routes_geojson
+from logistics.scenario import Scenario
 
 __all__ = ["app"]
 
@@ -91,6 +93,20 @@ def _print_domain(result: RoutingResult, currency: str, as_json: bool, geojson: 
               f"{result.check.distance / 1000:,.1f} km", highlight=False)
 
 
+def _run_domain(scenario: Path | None, build: Callable[[Scenario], RoutingProblem], time_limit: float, seed: int,
+                backend: Backend, geojson: Path | None, as_json: bool, quiet: bool) -> None:
+    """Build a routing problem from the scenario, solve it with progress, print or write it; exit 1 if
+    infeasible."""
+    with guard():
+        if not time_limit > 0:
+            raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
+        s = scenario_from(scenario)
+        result = _solve_with_progress(build(s), time_limit, seed, backend.value, quiet or as_json)
+        _print_domain(result, s.finance.currency, as_json, geojson)
+        if not result.feasible:
+            raise typer.Exit(1)
+
+
 @app.command("pickups")
 def pickups_cmd(
     scenario: ScenarioOpt = None,
@@ -104,15 +120,9 @@ def pickups_cmd(
     quiet: Quiet = False,
 ) -> None:
     """Tomorrow's pickup routes from the sellers of the Guangzhou clusters to a consolidation hub."""
-    with guard():
-        if not time_limit > 0:
-            raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
-        s = scenario_from(scenario)
-        problem = pickup_problem(s, hub=hub, clusters=cluster, sellers_csv=sellers, matrix=matrix, seed=seed)
-        result = _solve_with_progress(problem, time_limit, seed, backend.value, quiet or as_json)
-        _print_domain(result, s.finance.currency, as_json, geojson)
-        if not result.feasible:
-            raise typer.Exit(1)
+    _run_domain(scenario, lambda s: pickup_problem(s, hub=hub, clusters=cluster, sellers_csv=sellers,
+                                                   matrix=matrix, seed=seed),
+                time_limit, seed, backend, geojson, as_json, quiet)
 
 
 @app.command("lastmile")
@@ -127,15 +137,9 @@ def lastmile_cmd(
     quiet: Quiet = False,
 ) -> None:
     """One day's last-mile delivery routes around an overseas warehouse."""
-    with guard():
-        if not time_limit > 0:
-            raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
-        s = scenario_from(scenario)
-        problem = lastmile_problem(s, warehouse=warehouse, orders_csv=orders, matrix=matrix, seed=seed)
-        result = _solve_with_progress(problem, time_limit, seed, backend.value, quiet or as_json)
-        _print_domain(result, s.finance.currency, as_json, geojson)
-        if not result.feasible:
-            raise typer.Exit(1)
+    _run_domain(scenario, lambda s: lastmile_problem(s, warehouse=warehouse, orders_csv=orders, matrix=matrix,
+                                                     seed=seed),
+                time_limit, seed, backend, geojson, as_json, quiet)
 
 
 @app.command("solve")
