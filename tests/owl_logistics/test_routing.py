@@ -208,3 +208,16 @@ def test_time_windows_with_waiting_use_the_latest_useful_departure() -> None:
     check = check_solution(p, [Route(0, (0,))])
     assert check.duration == 20
     assert check.feasible
+
+
+def test_auto_races_two_pyvrp_searches() -> None:
+    """``auto`` uses both cores on problems of 50+ clients and keeps the better of two seeded searches."""
+    import os
+
+    p = read_instance(DATA / "C101.txt")
+    r = solve(p, time_limit=2, seed=3, backend="auto")
+    cores = len(os.sched_getaffinity(0))
+    assert r.backend == ("pyvrp x2" if cores >= 2 else "pyvrp")
+    assert r.feasible
+    assert r.cost == pytest.approx(827.3, abs=0.05)
+    assert r.runtime_s <= 2 * 1.1 + 1.0
