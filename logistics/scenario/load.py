@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import datetime as dt
 import itertools
+import json
 import math
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
@@ -303,11 +304,16 @@ class _Builder:
         destination_rules = self.items(root, "destination_rules", self._destination_rule)
         tables = root.table("tables", {})
         demand_csv = tables.text("demand", "") if "demand" in tables.data else ""
+        warehouses_geojson = tables.text("warehouses", "") if "warehouses" in tables.data else ""
         tables.done()
         if "demand" in tables.data and not demand_csv:
             self.fail("tables.demand", "is empty", "name a CSV file (market,product,units_per_year) or remove the key")
+        if "warehouses" in tables.data and not warehouses_geojson:
+            self.fail("tables.warehouses", "is empty", "name a GeoJSON file of warehouse points or remove the key")
         if demand_csv:
             markets = self._demand_table(demand_csv, markets, {p.id for p in products})
+        if warehouses_geojson:
+            warehouses = warehouses + self._warehouse_table(warehouses_geojson, {w.id for w in warehouses})
         screening = self._screening(root.table("screening")) if "screening" in data else None
         routing = self._routing(root.table("routing")) if "routing" in data else None
 
@@ -500,6 +506,44 @@ class _Builder:
             vat_threshold=n.num("vat_threshold"), valuation=n.text("valuation", choices=("FOB", "CIF")),
             source=n.source(),
         )
+
+    def _warehouse_table(self, name: str, taken: set[str]) -> tuple[Warehouse, ...]:
+        """Warehouse candidates from a GeoJSON FeatureCollection of Points (EPSG:4326 lon/lat); each feature's
+        properties are the fields of ``[[warehouses]]`` without lat and lon."""
+        if self.base_dir is None:
+            self.fail("tables.warehouses", "tables need a scenario file on disk", "load the scenario from a file")
+        assert self.base_dir is not None
+        path = self.base_dir / name
+        if not path.is_file():
+            self.fail("tables.warehouses", f"no such file {str(path)!r}", "write the path relative to the TOML file")
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ScenarioError(str(path), "(syntax)", f"not valid JSON ({exc})", "save it as GeoJSON") from None
+        feats = doc.get("features") if isinstance(doc, dict) else None
+        if doc.get("type") != "FeatureCollection" or not isinstance(feats, list) or not feats:
+            raise ScenarioError(str(path), "features", "not a FeatureCollection with features",
+                                "write a GeoJSON FeatureCollection of Point features")
+        sub = _Builder(str(path), self.base_dir)
+        sub.sources = self.sources
+        out = []
+        for i, feat in enumerate(feats):
+            geom = (feat or {}).get("geometry") or {}
+            coords = geom.get("coordinates")
+            if geom.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
+                raise ScenarioError(str(path), f"features[{i}].geometry", "not a Point",
+                                    "give every warehouse a Point geometry [lon, lat]")
+            props = dict(feat.get("properties") or {})
+            props.update(lon=coords[0], lat=coords[1])
+            node = _Node(sub, props, f"features[{i}].properties")
+            wh = sub._warehouse(node)
+            node.done()
+            if wh.id in taken:
+                raise ScenarioError(str(path), f"features[{i}].properties.id", f"duplicate id {wh.id!r}",
+                                    "give every warehouse a unique id")
+            taken.add(wh.id)
+            out.append(wh)
+        return tuple(out)
 
     def _demand_table(self, name: str, markets: tuple[Market, ...], products: set[str]) -> tuple[Market, ...]:
         if self.base_dir is None:

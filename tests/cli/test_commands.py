@@ -419,3 +419,26 @@ def test_route_pickups_and_lastmile(owl: Owl, tmp_path: Path) -> None:
         assert "Fix:" in bad.stderr
     bad = owl("route", "lastmile", "--warehouse", "WH-XX", "--time-limit", "1")
     assert bad.exit_code == 2, str(bad)
+
+
+def test_warehouse_candidates_from_geojson(tmp_path: Path) -> None:
+    """A GeoJSON table adds warehouse candidates; the chain then offers 9810 routes through the new site."""
+    toml = tmp_path / "s.toml"
+    toml.write_text(builtin_text() + '\n[tables]\nwarehouses = "wh.geojson"\n', encoding="utf-8")
+    props = {"id": "WH-TX", "name": "Dallas", "country": "US", "serves": ["us-east", "us-west"],
+             "supplied_from": ["USLAX"], "fixed_cost_per_year": 200000, "capacity_m3": 9000,
+             "throughput_units_per_year": 900000, "receiving_per_m3": 6.0,
+             "storage_tiers": [{"from_day": 0, "rate_per_m3_day": 0.0}, {"from_day": 30, "rate_per_m3_day": 0.4}],
+             "pick_pack_per_order": 2.0, "pick_pack_per_extra_item": 0.4, "handling_days": 1.0,
+             "source": "assumption: test site"}
+    doc = {"type": "FeatureCollection",
+           "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [-96.8, 32.78]},
+                         "properties": props}]}
+    (tmp_path / "wh.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    s = load_scenario(toml)
+    assert s.warehouse("WH-TX").lat == pytest.approx(32.78)
+    assert any(r.warehouse == "WH-TX" for r in channel_routes(s))
+    props["receiving_per_m3"] = -1
+    (tmp_path / "wh.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(logistics.ScenarioError, match=r"wh.geojson: features\[0\].properties.receiving_per_m3"):
+        load_scenario(toml)
