@@ -79,7 +79,9 @@ def run_ortools(p: RoutingProblem, time_limit: float, seed: int) -> BackendRun:
     nd = p.n_depots
     # "As many vehicles as clients" (CVRPLIB's unlimited fleet) makes OR-Tools crawl; a fleet 30% above the
     # capacity bound plus three spare vehicles is never binding on the benchmark sets.
-    need = int(np.ceil(p.delivery.sum(axis=0).max(initial=0) / max(min(vt.capacity) for vt in p.vehicle_types)))
+    amounts_total = np.maximum(p.delivery.sum(axis=0), p.pickup.sum(axis=0))
+    need = int(np.ceil(np.max(amounts_total / np.max([vt.capacity for vt in p.vehicle_types], axis=0),
+                              initial=0)))
     counts = [min(vt.count, int(need * 1.3) + 3) if vt.count >= p.n_clients else vt.count
               for vt in p.vehicle_types]
     vehicles = [(k, vt) for k, vt in enumerate(p.vehicle_types) for _ in range(counts[k])]

@@ -571,7 +571,7 @@ class _Builder:
                                         "use a product id defined in [[products]]")
                 try:
                     units = float(row["units_per_year"])
-                except ValueError:
+                except (TypeError, ValueError):  # TypeError: a short row leaves the field None
                     units = math.nan
                 if not math.isfinite(units) or units < 0:
                     raise ScenarioError(str(path), f"{where}.units_per_year",

@@ -24,7 +24,9 @@ Minimize ``sum_s F_s o[s] + sum q c n[s,h,c] + sum z[s,h,c] + sum t_f,s x[f,s]``
 6. ``sum_s sum_c k c n[s,h,c] <= P`` for every hour (the terminal's screener pool);
 7. ``x[f,s] <= o[s]`` and ``n[s,h,c] <= o[s]`` for ``c >= 1`` (only used sites screen);
 8. ``x[f,s]`` fixed when the caller fixes the placement (the "before" and "measure 8" configurations);
-11. for an upstream site with at most 8 candidate flows, constraints 2-5 and 7 are replaced by columns: one
+11. for an upstream site with at most 8 candidate flows, constraints 2-5 and 7 are replaced by columns (exact
+    while the screener pool does not bind; where it binds, each such site chooses between its cheapest and its
+    fewest-lanes plan, a restriction of the model): one
     binary ``w[s,k]`` per subset ``k`` of its flows (and per lane plan: the cheapest lanes of each hour, and the
     fewest, for hours in which the pool binds), ``sum_k w[s,k] = 1``, ``x[f,s] = sum_{k contains f} w[s,k]``,
     with the column's exact cost (lanes, envelope queue cost, set-up) in the objective and its staff in (6).
@@ -262,8 +264,12 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
         for (s, k), var in w.items():
             if result.variable_values(var) > 0.5:
                 lanes[s] = columns[s][k].lanes
-    elif incumbent is not None and reason != mathopt.TerminationReason.INFEASIBLE:
+    elif incumbent is not None:
+        # HiGHS reports INFEASIBLE when nothing beats the objective bound (the incumbent's cost): the incumbent,
+        # a feasible plan of this model, is then optimal.
         obj, assignment, lanes = incumbent
+        if reason == mathopt.TerminationReason.INFEASIBLE:
+            bound = obj
     elif reason in (mathopt.TerminationReason.INFEASIBLE, mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
         _explain_infeasible(problem)
         raise AssertionError("unreachable")

@@ -150,6 +150,8 @@ CASES = [
          csv="market,product,units\nus-west,apparel,1000\n"),
     Case("csv-not-a-number", "line 2.units_per_year", "'lots' is not a non-negative number", append=_TABLES,
          csv="market,product,units_per_year\nus-west,apparel,lots\n"),
+    Case("csv-short-row", "line 3.units_per_year", "None is not a non-negative number", append=_TABLES,
+         csv="market,product,units_per_year\nus-west,apparel,10\nde,handbags\n"),
     Case("market-unreachable", "markets[8]", "has no path from any origin", append=_UNREACHABLE_MARKET,
          edits=(("duty_rate = { US = 0.34,", "duty_rate = { BR = 0.60, US = 0.34,"),)),
     Case("customs-mode-unknown", "export_rules[5].mode", "unknown value '9999'",
