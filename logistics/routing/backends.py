@@ -97,7 +97,8 @@ def run_ortools(p: RoutingProblem, time_limit: float, seed: int) -> BackendRun:
 
     transit_cost = {}
     for k, vt in enumerate(p.vehicle_types):
-        cost_matrix = (dist * vt.unit_distance_cost + dur * vt.unit_duration_cost).astype(np.int64)
+        # Time is charged on the route's span (travel, service and waiting), as the evaluator does.
+        cost_matrix = (dist * vt.unit_distance_cost).astype(np.int64)
         cb = routing.RegisterTransitMatrix(cost_matrix.tolist())
         transit_cost[k] = cb
     for v, (k, vt) in enumerate(vehicles):
@@ -126,7 +127,7 @@ def run_ortools(p: RoutingProblem, time_limit: float, seed: int) -> BackendRun:
         if vt.shift_duration < 2**40:
             time_dim.SetSpanUpperBoundForVehicle(int(vt.shift_duration), v)
         if vt.unit_duration_cost:
-            time_dim.SetSpanCostCoefficientForVehicle(0, v)
+            time_dim.SetSpanCostCoefficientForVehicle(int(vt.unit_duration_cost), v)
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
     for c in range(p.n_clients):
         if not p.required[c]:

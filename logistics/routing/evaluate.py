@@ -75,7 +75,9 @@ def check_solution(problem: RoutingProblem, routes: list[Route]) -> RouteCheck:
         start = t
         arrivals = []
         waited = 0  # waiting so far
-        slack = 2**62  # Savelsbergh's forward time slack: how late the vehicle may leave without harm
+        # Savelsbergh's forward time slack: how late the vehicle may leave without harm (never after the depot
+        # closes).
+        slack = int(p.tw_late[vt.start_depot]) - start
         for a, b in itertools.pairwise(locs):
             t += int(p.service[a]) if a != locs[0] else 0
             t += int(p.duration[a, b])
