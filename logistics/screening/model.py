@@ -27,8 +27,8 @@ from logistics.errors import ScenarioError
 from logistics.scenario.model import Scenario
 from logistics.scenario.screening import ScreeningData, ScreeningFlow
 
-__all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "ScreeningProblem", "last_time", "next_time", "problem_from",
-           "scale_volumes"]
+__all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "ScreeningProblem", "departure_after", "flight_times",
+           "last_time", "next_time", "problem_from", "scale_volumes"]
 
 HOURS = 24
 SLOTS_PER_HOUR = 12  # 5-minute arrival slots: fine enough for 1-3 h truck headways
@@ -121,7 +121,16 @@ class ScreeningProblem:
         return lam
 
 
-def _flight_times(data: ScreeningData, flow: ScreeningFlow) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def departure_after(t: NDArray[np.float64], cutoffs: NDArray[np.float64], lead: NDArray[np.float64]
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The first cut-off at or after ``t`` among the flow's flights (``flight_times``), and that flight's
+    departure, which follows its cut-off by the flight's own cut-off lead."""
+    cutoff = next_time(t, cutoffs)
+    idx = np.searchsorted(cutoffs, cutoff % HOURS - 1e-9)
+    return cutoff, cutoff + lead[np.minimum(idx, len(lead) - 1)]
+
+
+def flight_times(data: ScreeningData, flow: ScreeningFlow) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Sorted cut-off times of day of the flow's flights and the matching departure offsets."""
     cut, dep = [], []
     for fid in flow.flights:
@@ -141,7 +150,7 @@ def _timeline(data: ScreeningData, f: int, s: int, terminal: int) -> FlowTimelin
     k = np.arange(n)
     arrival = (k + 0.5) / SLOTS_PER_HOUR
     parcels = np.repeat(np.asarray(flow.profile) * flow.parcels_per_day / SLOTS_PER_HOUR, SLOTS_PER_HOUR)
-    cutoffs, lead = _flight_times(data, flow)
+    cutoffs, lead = flight_times(data, flow)
     upstream = data.sites[s].id == origin.id and s != terminal
     if upstream:
         deps = np.asarray(origin.truck_departures)
@@ -165,12 +174,8 @@ def _timeline(data: ScreeningData, f: int, s: int, terminal: int) -> FlowTimelin
                           + 2.0 * data.terminal_rehandling_hours * (1.0 - position))
         cutoff = next_time(queue_time, cutoffs)
         slack = cutoff - queue_time
-    # The departure follows the cut-off by the flight's own cut-off lead.
-    idx = np.searchsorted(cutoffs, cutoff % HOURS - 1e-9)
-    departure = cutoff + lead[np.minimum(idx, len(lead) - 1)]
-    next_cut = next_time(cutoff + 1e-6, cutoffs)
-    idx2 = np.searchsorted(cutoffs, next_cut % HOURS - 1e-9)
-    next_departure = next_cut + lead[np.minimum(idx2, len(lead) - 1)]
+    _, departure = departure_after(cutoff, cutoffs, lead)
+    _, next_departure = departure_after(cutoff + 1e-6, cutoffs, lead)
     return FlowTimeline(f, s, upstream, parcels, arrival, queue_time, np.maximum(slack, 0.0),
                         departure - arrival, next_departure - arrival)
 

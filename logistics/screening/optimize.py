@@ -288,6 +288,12 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
                          report=evaluate_plan(problem, assignment, lanes))
 
 
+def _hour_cost(cost_per_lane_hour: float, segments: list[tuple[float, float]], c: int, lam: float) -> float:
+    """The MIP's cost of one site-hour with ``c`` lanes carrying ``lam`` parcels/hour: lanes plus the envelope of
+    the queue cost (the value ``z`` takes in constraint 5)."""
+    return cost_per_lane_hour * c + max(a * lam + b for a, b in segments)
+
+
 @dataclass(frozen=True, slots=True)
 class _Column:
     """A lane plan of one site for one subset of its candidate flows (constraint 11)."""
@@ -321,7 +327,7 @@ def _site_columns(problem: ScreeningProblem, curves: dict[tuple[int, int, int], 
                 lam = float(load[h])
                 if lam <= 1e-9:
                     continue
-                options = [(d.cost_per_lane_hour * c + max(a * lam + b for a, b in curves[(s, h, c)]), c)
+                options = [(_hour_cost(d.cost_per_lane_hour, curves[(s, h, c)], c, lam), c)
                            for c in lanes_at.get((s, h), []) if c > 0 and lam <= cap * c + 1e-9]
                 if not options:
                     ok = False
@@ -362,7 +368,7 @@ def _lane_cost(problem: ScreeningProblem, curves: dict[tuple[int, int, int], lis
             if c == 0:
                 cost = 0.0 if lam <= 1e-9 else math.inf
             elif lam <= cap * c + 1e-9:
-                cost = d.cost_per_lane_hour * c + max(a * lam + b for a, b in curves[(s, h, c)])
+                cost = _hour_cost(d.cost_per_lane_hour, curves[(s, h, c)], c, lam)
             else:
                 continue
             if cost < best:

@@ -27,7 +27,7 @@ import numpy as np
 import simpy
 from numpy.typing import NDArray
 
-from logistics.screening.model import HOURS, ScreeningProblem, next_time
+from logistics.screening.model import HOURS, ScreeningProblem, departure_after, flight_times, next_time
 
 __all__ = ["DayResult", "SimulationResult", "simulate", "simulate_day"]
 
@@ -178,13 +178,9 @@ def simulate_day(problem: ScreeningProblem, assignment: NDArray[np.int64], lanes
     intended = np.full(n, np.nan)
     for f, flow in enumerate(d.flows):
         m = flow_of == f
-        cut = np.array(sorted((d.flight(x).departure_hour - d.flight(x).cutoff_hours) % HOURS
-                              for x in flow.flights))
-        lead = {round((d.flight(x).departure_hour - d.flight(x).cutoff_hours) % HOURS, 9): d.flight(x).cutoff_hours
-                for x in flow.flights}
+        cutoffs, lead = flight_times(d, flow)
         for target, src in ((departure, ready), (intended, ready0)):
-            c = next_time(src[m], cut)
-            target[m] = c + np.array([lead[round(v % HOURS, 9)] for v in c])
+            target[m] = departure_after(src[m], cutoffs, lead)[1]
     ok = measured & np.isfinite(done)
     unfinished = int(np.sum(measured & ~np.isfinite(done)))
     dwell = departure[ok] - arrival[ok]
