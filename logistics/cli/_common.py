@@ -17,7 +17,8 @@ from rich.markup import escape
 from logistics.errors import OwlError
 from logistics.scenario import Scenario, load_scenario
 
-__all__ = ["ScenarioOpt", "err", "fail", "guard", "out", "parse_date", "print_json", "scenario_from"]
+__all__ = ["ScenarioOpt", "check_time_limit", "err", "fail", "guard", "out", "parse_date", "print_json",
+           "scenario_from"]
 
 # Piped output is not cut to 80 columns: planners paste these tables into reports.
 out = Console(width=None if sys.stdout.isatty() else 180)
@@ -45,6 +46,12 @@ def guard() -> Iterator[None]:
         raise fail(str(exc), exc.exit_code) from None
     except KeyboardInterrupt:
         raise fail("interrupted", 130) from None
+
+
+def check_time_limit(time_limit: float) -> None:
+    """Refuse a solver time limit that is not positive (exit 2)."""
+    if not time_limit > 0:
+        raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
 
 
 def scenario_from(path: Path | None) -> Scenario:

@@ -15,7 +15,7 @@ from rich import box
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from logistics.cli._common import ScenarioOpt, err, fail, guard, out, print_json, scenario_from
+from logistics.cli._common import ScenarioOpt, check_time_limit, err, guard, out, print_json, scenario_from
 from logistics.routing import RoutingProblem, RoutingResult, read_instance, solve, write_vrplib_solution
 from logistics.routing.builders import lastmile_problem, pickup_problem, write_routes_geojson
 from logistics.scenario import Scenario
@@ -98,8 +98,7 @@ def _run_domain(scenario: Path | None, build: Callable[[Scenario], RoutingProble
     """Build a routing problem from the scenario, solve it with progress, print or write it; exit 1 if
     infeasible."""
     with guard():
-        if not time_limit > 0:
-            raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
+        check_time_limit(time_limit)
         s = scenario_from(scenario)
         result = _solve_with_progress(build(s), time_limit, seed, backend.value, quiet or as_json)
         _print_domain(result, s.finance.currency, as_json, geojson)
@@ -154,8 +153,7 @@ def solve_cmd(
 ) -> None:
     """Solve FILE within --time-limit seconds; cost in the instance's units (VRPLIB: rounded distances)."""
     with guard():
-        if not time_limit > 0:
-            raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
+        check_time_limit(time_limit)
         problem = read_instance(file)
         result = solve(problem, time_limit=time_limit, seed=seed, backend=backend.value)
         if sol is not None and result.feasible:

@@ -12,7 +12,7 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from logistics.cli._common import ScenarioOpt, err, fail, guard, out, print_json, scenario_from
+from logistics.cli._common import ScenarioOpt, check_time_limit, err, fail, guard, out, print_json, scenario_from
 from logistics.screening import ScreeningProblem, problem_from
 from logistics.screening.compare import compare, placement
 from logistics.screening.model import scale_volumes
@@ -52,8 +52,7 @@ def _problem(scenario: Path | None, scale: float) -> ScreeningProblem:
 
 
 def _check_limits(time_limit: float, gap: float) -> None:
-    if time_limit <= 0:
-        raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
+    check_time_limit(time_limit)
     if not 0 <= gap < 1:
         raise fail(f"--gap: {gap:g} must be in [0, 1). Fix: pass for example --gap 0.001")
 
