@@ -41,31 +41,44 @@ Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 
 def _solve_with_progress(problem: RoutingProblem, time_limit: float, seed: int, backend: str,
                          quiet: bool) -> RoutingResult:
-    """Solve in a worker thread while a progress bar on stderr shows the time used."""
-    box_: dict[str, object] = {}
-
-    def work() -> None:
-        try:
-            box_["result"] = solve(problem, time_limit=time_limit, seed=seed, backend=backend)
-        except BaseException as exc:  # re-raised in the caller's thread
-            box_["error"] = exc
-
-    thread = threading.Thread(target=work, daemon=True)
+    """Solve with a progress bar on stderr: time used and the best cost so far."""
     with Progress(TextColumn(f"solving {problem.name} ({problem.n_clients} clients)"), BarColumn(),
-                  TimeElapsedColumn(), console=err, disable=quiet, transient=True) as bar:
-        task = bar.add_task("solve", total=time_limit)
+                  TimeElapsedColumn(), TextColumn("{task.fields[best]}"), console=err, disable=quiet,
+                  transient=True) as bar:
+        task = bar.add_task("solve", total=time_limit, best="searching")
         t0 = time.perf_counter()
-        thread.start()
-        while thread.is_alive():
-            thread.join(0.1)
-            bar.update(task, completed=min(time.perf_counter() - t0, time_limit))
-    if "error" in box_:
-        raise box_["error"]  # type: ignore[misc]
-    result = box_["result"]
-    assert isinstance(result, RoutingResult)
+        done = threading.Event()
+
+        def tick() -> None:  # the bar moves with the clock, not only when the best cost improves
+            while not done.wait(0.2):
+                bar.update(task, completed=min(time.perf_counter() - t0, time_limit))
+
+        def progress(_t: float, cost: float) -> None:
+            if cost < float("inf"):
+                bar.update(task, best=f"best {cost:,.2f}")
+
+        ticker = threading.Thread(target=tick, daemon=True)
+        if not quiet:
+            ticker.start()
+        try:
+            result = solve(problem, time_limit=time_limit, seed=seed, backend=backend,
+                           progress=None if quiet else progress)
+        finally:
+            done.set()
     if not quiet and result.trace:
-        err.print(f"best cost {result.cost:,.2f} after {result.trace[-1][0]:.1f} s", highlight=False)
+        err.print(f"best cost {result.cost:,.2f} after {result.trace[-1][0]:.1f} s ({result.backend})",
+                  highlight=False)
     return result
+
+
+def _verdict(result: RoutingResult) -> str:
+    if result.feasible:
+        return "feasible"
+    if result.infeasible_clients:
+        named = ", ".join(f"{c} ({why})" for c, why in result.infeasible_clients[:5])
+        more = len(result.infeasible_clients) - 5
+        return f"INFEASIBLE, clients at fault: {named}" + (f" and {more} more" if more > 0 else "")
+    return "INFEASIBLE: " + "; ".join(result.check.violations[:3])
 
 
 def _print_domain(result: RoutingResult, currency: str, as_json: bool, geojson: Path | None) -> None:
@@ -88,8 +101,8 @@ def _print_domain(result: RoutingResult, currency: str, as_json: bool, geojson: 
         t.add_row(str(k), vt.name, str(len(r.clients)), f"{amounts[0] / 1000:,.0f}", f"{amounts[1] / 1000:,.1f}",
                   f"{km:,.1f}", f"{(arr[-1] - arr[0]) / 3600:.1f}", *hhmm)
     out.print(t)
-    verdict = "feasible" if result.feasible else "INFEASIBLE: " + "; ".join(result.check.violations[:3])
-    out.print(f"cost {result.cost:,.2f} {currency} a day ({verdict}); {len(result.routes)} vehicles, "
+    cost = f"cost {result.cost:,.2f} {currency} a day" if result.feasible else "no feasible solution"
+    out.print(f"{cost} ({_verdict(result)}); {len(result.routes)} vehicles, "
               f"{result.check.distance / 1000:,.1f} km", highlight=False)
 
 
@@ -150,12 +163,13 @@ def solve_cmd(
     sol: Annotated[Path | None, typer.Option("--sol", help="Write the routes as a VRPLIB .sol file.",
                                              dir_okay=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Solve FILE within --time-limit seconds; cost in the instance's units (VRPLIB: rounded distances)."""
     with guard():
         check_time_limit(time_limit)
         problem = read_instance(file)
-        result = solve(problem, time_limit=time_limit, seed=seed, backend=backend.value)
+        result = _solve_with_progress(problem, time_limit, seed, backend.value, quiet or as_json)
         if sol is not None and result.feasible:
             write_vrplib_solution(sol, [[problem.client_name(c) for c in r.clients] for r in result.routes],
                                   result.cost)
@@ -171,8 +185,9 @@ def solve_cmd(
                 t.add_row(str(k), str(r.vehicle_type), str(len(r.clients)), str(load),
                           " ".join(problem.client_name(c) for c in r.clients))
                 del ld
-            out.print(t)
-            verdict = "feasible" if result.feasible else "INFEASIBLE: " + "; ".join(result.check.violations[:3])
-            out.print(f"cost {result.cost:g} ({verdict}), {len(result.routes)} routes", highlight=False)
+            if result.routes:
+                out.print(t)
+            cost = f"cost {result.cost:g}" if result.feasible else "no feasible solution"
+            out.print(f"{cost} ({_verdict(result)}), {len(result.routes)} routes", highlight=False)
         if not result.feasible:
             raise typer.Exit(1)

@@ -8,17 +8,22 @@ over time and the iterations. Neither prints anything; both honour the time limi
 from __future__ import annotations
 
 import time
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pyvrp
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from pyvrp.stop import MaxRuntime
+from pyvrp.exceptions import PenaltyBoundWarning
 
 from logistics.routing.evaluate import Route
 from logistics.routing.problem import RoutingProblem
 
-__all__ = ["BackendRun", "run_ortools", "run_pyvrp", "to_pyvrp"]
+__all__ = ["BackendRun", "OnBest", "run_ortools", "run_pyvrp", "to_pyvrp"]
+
+OnBest = Callable[[float, float], None]
+"""Called as ``on_best(seconds, cost)`` whenever the best feasible cost (scaled units) improves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,31 +56,52 @@ def to_pyvrp(p: RoutingProblem) -> pyvrp.ProblemData:
     return pyvrp.ProblemData(locations, clients, depots, vtypes, *matrices)  # type: ignore[arg-type]
 
 
-def run_pyvrp(p: RoutingProblem, time_limit: float, seed: int) -> BackendRun:
-    """PyVRP's iterated local search for ``time_limit`` seconds."""
-    data = to_pyvrp(p)
+class _Deadline:
+    """PyVRP stopping criterion: stop after ``limit`` seconds; on the way, record each new best feasible cost.
+
+    PyVRP calls its stopping criterion once per iteration with the best solution's cost (a huge number while
+    infeasible), which makes it the one hook that sees the search's progress as it happens.
+    """
+
+    def __init__(self, limit: float, t0: float, on_best: OnBest | None) -> None:
+        self.limit = limit
+        self.t0 = t0
+        self.on_best = on_best
+        self.best = float("inf")
+        self.trace: list[tuple[float, float]] = []
+
+    def __call__(self, best_cost: float) -> bool:
+        now = time.perf_counter() - self.t0
+        if best_cost < self.best and best_cost < 2**62:
+            self.best = float(best_cost)
+            self.trace.append((now, self.best))
+            if self.on_best is not None:
+                self.on_best(now, self.best)
+        return now > self.limit
+
+
+def run_pyvrp(p: RoutingProblem, time_limit: float, seed: int, on_best: OnBest | None = None) -> BackendRun:
+    """PyVRP's iterated local search until ``time_limit`` seconds after the call (set-up included)."""
     t0 = time.perf_counter()
-    res = pyvrp.solve(data, stop=MaxRuntime(time_limit), seed=seed, collect_stats=True, display=False)
+    data = to_pyvrp(p)
+    stop = _Deadline(time_limit, t0, on_best)
+    with warnings.catch_warnings():
+        # Its penalty-bound warning says "maybe infeasible"; the evaluator reports that precisely instead.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        res = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False)
     runtime = time.perf_counter() - t0
     routes = [Route(int(r.vehicle_type()), tuple(int(a.idx) for a in r if a.is_client())) for r in res.best.routes()]
-    trace: list[tuple[float, float]] = []
-    elapsed = 0.0
-    best = float("inf")
-    for dt, d in zip(res.stats.runtimes, res.stats.data, strict=False):
-        elapsed += dt
-        if d.best_feas and d.best_cost < best:
-            best = float(d.best_cost)
-            trace.append((elapsed, best))
-    return BackendRun(routes, trace, runtime)
+    return BackendRun(routes, stop.trace, runtime)
 
 
-def run_ortools(p: RoutingProblem, time_limit: float, seed: int) -> BackendRun:
+def run_ortools(p: RoutingProblem, time_limit: float, seed: int, on_best: OnBest | None = None) -> BackendRun:
     """OR-Tools routing: path-cheapest-arc start, guided local search, all side constraints as dimensions.
 
     OR-Tools has no seed parameter for guided local search; ``seed`` is accepted for a uniform signature and
     results are deterministic for a given time budget only up to timing.
     """
     del seed
+    t0 = time.perf_counter()  # model building counts against the limit too
     nd = p.n_depots
     # "As many vehicles as clients" (CVRPLIB's unlimited fleet) makes OR-Tools crawl; a fleet 30% above the
     # capacity bound plus three spare vehicles is never binding on the benchmark sets.
@@ -138,12 +164,15 @@ def run_ortools(p: RoutingProblem, time_limit: float, seed: int) -> BackendRun:
     params.first_solution_strategy = (routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
                                       if windows else routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC)
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    params.time_limit.FromMilliseconds(max(int(time_limit * 1000), 1))
+    params.time_limit.FromMilliseconds(max(int((time_limit - (time.perf_counter() - t0)) * 1000), 1))
     trace: list[tuple[float, float]] = []
-    t0 = time.perf_counter()
 
     def on_solution() -> None:
-        trace.append((time.perf_counter() - t0, float(routing.CostVar().Value())))
+        now, cost = time.perf_counter() - t0, float(routing.CostVar().Value())
+        if not trace or cost < trace[-1][1]:
+            trace.append((now, cost))
+            if on_best is not None:
+                on_best(now, cost)
 
     routing.AddAtSolutionCallback(on_solution)
     sol = routing.SolveWithParameters(params)

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from logistics.routing.backends import BackendRun, run_ortools, run_pyvrp
-from logistics.routing.evaluate import Route, RouteCheck, check_solution
-from logistics.routing.problem import RoutingProblem
+import numpy as np
 
-__all__ = ["BACKENDS", "RoutingResult", "choose_backend", "solve"]
+from logistics.routing.backends import BackendRun, OnBest, run_ortools, run_pyvrp
+from logistics.routing.evaluate import Route, RouteCheck, check_solution, unreachable_clients
+from logistics.routing.problem import BadProblemError, RoutingProblem
+
+__all__ = ["BACKENDS", "Progress", "RoutingResult", "backend_support", "choose_backend", "solve"]
 
 BACKENDS = ("auto", "pyvrp", "ortools")
 _RACE_MIN_CLIENTS = 50  # below this, one search finds the optimum quickly and a second process only costs
+_RUNNERS: dict[str, Callable[..., BackendRun]] = {"pyvrp": run_pyvrp, "ortools": run_ortools}
+
+# Mean gap to the best-known solutions measured by benchmarks/routing_quality.py (docs/benchmarks.md), one
+# process each at the protocol's time limits: the order in which ``auto`` prefers the backends able to solve a
+# problem. Re-measure and update these when a backend changes.
+MEASURED_GAP_PCT: dict[str, dict[str, float]] = {
+    "pyvrp": {"cvrp": 0.66, "vrptw": 0.05},
+    "ortools": {"cvrp": 4.5, "vrptw": 2.0},
+}
+
+Progress = Callable[[float, float], None]
+"""``progress(seconds, best_cost)``: the best feasible cost so far in instance units (``inf`` before the first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +46,16 @@ class RoutingResult:
     runtime_s: float
     seed: int
     trace: tuple[tuple[float, float], ...]  # (seconds, best cost in instance units)
+    infeasible_clients: tuple[tuple[str, str], ...] = ()  # (client, why) when no feasible solution was found
 
     @property
     def feasible(self) -> bool:
         return self.check.feasible
+
+    @property
+    def status(self) -> str:
+        """``feasible`` or ``infeasible``."""
+        return "feasible" if self.feasible else "infeasible"
 
     @property
     def cost(self) -> float:
@@ -43,7 +64,8 @@ class RoutingResult:
     def to_json(self) -> dict[str, object]:
         p = self.problem
         return {
-            "instance": p.name, "cost": round(self.cost, 6) if self.feasible else None, "feasible": self.feasible,
+            "instance": p.name, "status": self.status, "cost": round(self.cost, 6) if self.feasible else None,
+            "feasible": self.feasible,
             "backend": self.backend, "runtime_s": round(self.runtime_s, 3), "seed": self.seed,
             "distance": round(self.check.distance / p.distance_unit, 6),
             "duration": round(self.check.duration / p.time_unit, 6),
@@ -53,62 +75,156 @@ class RoutingResult:
                        for r, arr, ld in zip(self.routes, self.check.arrivals, self.check.loads, strict=True)],
             "unserved": [p.client_name(c) for c in self.check.unserved_optional],
             "violations": list(self.check.violations),
+            "infeasible_clients": [{"client": c, "why": w} for c, w in self.infeasible_clients],
             "trace": [[round(t, 3), round(c, 6)] for t, c in self.trace],
         }
 
 
-def choose_backend(problem: RoutingProblem) -> str:
-    """``pyvrp`` for every variant it covers (all that :class:`RoutingProblem` expresses); OR-Tools only as
-    the explicit choice, since it trails PyVRP by several percent on the benchmark sets."""
-    del problem
-    return "pyvrp"
+def _family(problem: RoutingProblem) -> str:
+    nd = problem.n_depots
+    windows = bool(np.any(problem.tw_early[nd:] > problem.tw_early[:nd].min())
+                   or np.any(problem.tw_late[nd:] < problem.tw_late[:nd].max()))
+    return "vrptw" if windows else "cvrp"
 
 
-def _pyvrp_job(args: tuple[RoutingProblem, float, int]) -> BackendRun:
-    problem, time_limit, seed = args
-    return run_pyvrp(problem, time_limit, seed)
+def backend_support(problem: RoutingProblem) -> dict[str, str]:
+    """Each backend that cannot solve ``problem``, with the reason; backends not listed can."""
+    missing: dict[str, str] = {}
+    if problem.delivery.any() and problem.pickup.any():
+        missing["ortools"] = "the OR-Tools model here carries deliveries or pickups, not both in one problem"
+    return missing
 
 
-def _race(problem: RoutingProblem, time_limit: float, seed: int, workers: int) -> BackendRun:
-    """PyVRP on ``workers`` cores at once with independent seeds; the best run wins. Its trace is the best
-    cost over time across the runs."""
+def choose_backend(problem: RoutingProblem, cores: int = 1) -> tuple[tuple[str, int], ...]:
+    """What ``auto`` runs: ``(backend, seed offset)`` jobs, one per core used.
+
+    The backends able to solve the problem are ranked by their measured gap on its family (CVRP or VRPTW,
+    :data:`MEASURED_GAP_PCT`). The best one runs; on a second core, problems of 50 clients or more get a second
+    independent search — by the same backend with another seed when its measured gap is below the runner-up's,
+    which holds on both families today, so both cores run PyVRP.
+    """
+    family = _family(problem)
+    able = [b for b in ("pyvrp", "ortools") if b not in backend_support(problem)]
+    ranked = sorted(able, key=lambda b: MEASURED_GAP_PCT[b][family])
+    jobs = [(ranked[0], 0)]
+    if cores >= 2 and problem.n_clients >= _RACE_MIN_CLIENTS:
+        jobs.append((ranked[0], 7919))
+    return tuple(jobs)
+
+
+def _child(backend: str, problem: RoutingProblem, time_limit: float, seed: int, best: object, k: int,
+           conn: object) -> None:
+    def on_best(_t: float, cost: float) -> None:
+        best[k] = cost  # type: ignore[index]
+
+    try:
+        run = _RUNNERS[backend](problem, time_limit, seed, on_best)
+        conn.send(("ok", run))  # type: ignore[attr-defined]
+    except BaseException as exc:  # reported to the parent, which re-raises
+        conn.send(("error", exc))  # type: ignore[attr-defined]
+
+
+def _race(problem: RoutingProblem, time_limit: float, seed: int, jobs: tuple[tuple[str, int], ...],
+          progress: Progress | None) -> BackendRun:
+    """The jobs in parallel processes, the best solution kept; the trace is the best cost over time across
+    them. The parent polls a shared array of the children's best costs for the progress display."""
     ctx = multiprocessing.get_context("fork")
-    seeds = [seed + 7919 * k for k in range(workers)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        runs = list(pool.map(_pyvrp_job, [(problem, time_limit, sd) for sd in seeds]))
+    best = ctx.Array("d", [float("inf")] * len(jobs), lock=False)
+    pipes, procs = [], []
+    t0 = time.perf_counter()
+    for k, (backend, offset) in enumerate(jobs):
+        recv, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(backend, problem, time_limit, seed + offset, best, k, send),
+                           daemon=True)
+        proc.start()
+        send.close()
+        pipes.append(recv)
+        procs.append(proc)
+    runs: list[BackendRun] = []
+    try:
+        for recv in pipes:
+            while not recv.poll(0.1):
+                if progress is not None:
+                    progress(time.perf_counter() - t0, min(best) / problem.scale)
+            kind, payload = recv.recv()
+            if kind == "error":
+                raise payload
+            runs.append(payload)
+    finally:
+        for proc in procs:
+            proc.join(timeout=1.0)
+            if proc.is_alive():
+                proc.kill()
     scored = [(check_solution(problem, r.routes), r) for r in runs]
-    best = min(scored, key=lambda t: (not t[0].feasible, t[0].cost))[1]
+    winner = min(scored, key=lambda t: (not t[0].feasible, t[0].cost))[1]
     events = sorted(pt for r in runs for pt in r.trace)
     trace, low = [], float("inf")
     for t, c in events:
         if c < low:
             low = c
             trace.append((t, c))
-    return BackendRun(best.routes, trace, max(r.runtime_s for r in runs))
+    return BackendRun(winner.routes, trace, time.perf_counter() - t0)
 
 
-def solve(problem: RoutingProblem, *, time_limit: float, seed: int = 0, backend: str = "auto") -> RoutingResult:
+def solve(problem: RoutingProblem, *, time_limit: float, seed: int = 0, backend: str = "auto",
+          progress: Progress | None = None) -> RoutingResult:
     """Solve ``problem`` within ``time_limit`` seconds.
+
+    Parameters
+    ----------
+    problem
+        The routing problem.
+    time_limit
+        Seconds for the whole call, set-up included; the search returns within about 10% of it.
+    seed
+        Seed of the search (PyVRP; with ``auto`` on two cores, the second search uses ``seed + 7919``).
+    backend
+        ``auto`` (see :func:`choose_backend`), ``pyvrp`` or ``ortools``.
+    progress
+        Called as ``progress(seconds, best_cost)`` while the search runs.
+
+    Returns
+    -------
+    RoutingResult
+        Status ``infeasible`` names the clients at fault (``infeasible_clients``): those that no vehicle can
+        serve even alone (then no search is run), or else those the best solution found still violates.
 
     Raises
     ------
     ValueError
         For a time limit <= 0 or an unknown backend.
+    BadProblemError
+        For a backend that cannot solve this problem (see :func:`backend_support`).
     """
     if not time_limit > 0:
         raise ValueError(f"time_limit must be > 0 seconds, got {time_limit}")
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
-    name = choose_backend(problem) if backend == "auto" else backend
+    if backend in backend_support(problem):
+        raise BadProblemError(f"{problem.name}: backend {backend} cannot solve it: "
+                              f"{backend_support(problem)[backend]}. Fix: use backend auto or pyvrp")
+    hopeless = unreachable_clients(problem)
+    if hopeless:
+        check = check_solution(problem, [])
+        names = tuple((problem.client_name(c), why) for c, why in hopeless)
+        return RoutingResult(problem, (), check, backend, 0.0, seed, (), names)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if backend == "auto" and cores >= 2 and problem.n_clients >= _RACE_MIN_CLIENTS:
-        # Both cores: independent PyVRP searches, the better one kept.
-        run = _race(problem, time_limit, seed, min(cores, 2))
-        name = "pyvrp x2"
-    elif name == "pyvrp":
-        run = run_pyvrp(problem, time_limit, seed)
+    jobs = choose_backend(problem, cores) if backend == "auto" else ((backend, 0),)
+    if len(jobs) > 1:
+        run = _race(problem, time_limit, seed, jobs, progress)
+        name = " + ".join(b for b, _ in jobs) if len({b for b, _ in jobs}) > 1 else f"{jobs[0][0]} x{len(jobs)}"
     else:
-        run = run_ortools(problem, time_limit, seed)
+        name = jobs[0][0]
+        on_best: OnBest | None = None
+        if progress is not None:
+            report = progress
+
+            def on_best(t: float, cost: float) -> None:
+                report(t, cost / problem.scale)
+
+        run = _RUNNERS[name](problem, time_limit, seed, on_best)
     check = check_solution(problem, run.routes)
     trace = tuple((t, c / problem.scale) for t, c in run.trace)
-    return RoutingResult(problem, tuple(run.routes), check, name, run.runtime_s, seed, trace)
+    fault = tuple((problem.client_name(c), "violated in the best solution found") for c in check.at_fault)
+    return RoutingResult(problem, tuple(run.routes), check, name, run.runtime_s, seed, trace,
+                         () if check.feasible else fault)

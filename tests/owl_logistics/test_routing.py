@@ -221,3 +221,62 @@ def test_auto_races_two_pyvrp_searches() -> None:
     assert r.feasible
     assert r.cost == pytest.approx(827.3, abs=0.05)
     assert r.runtime_s <= 2 * 1.1 + 1.0
+
+
+def _line(windows: list[tuple[int, int]], demand: list[int], capacity: int, count: int) -> RoutingProblem:
+    """Clients on a line at x = 10, 20, ...; travel time equals distance; depot open 0-1000."""
+    n = len(demand)
+    coords = np.array([[10.0 * i, 0.0] for i in range(n + 1)])
+    d = np.abs(coords[:, None, 0] - coords[None, :, 0]).astype(np.int64)
+    return RoutingProblem(name="line", coords=coords, n_depots=1, delivery=np.array([[q] for q in demand]),
+                          pickup=np.zeros((n, 1), dtype=np.int64), service=np.zeros(n + 1, dtype=np.int64),
+                          tw_early=np.array([0] + [a for a, _ in windows]),
+                          tw_late=np.array([1000] + [b for _, b in windows]), required=np.ones(n, dtype=bool),
+                          prize=np.zeros(n, dtype=np.int64), vehicle_types=(VehicleType(count, (capacity,)),),
+                          distance=d, duration=d.copy())
+
+
+def test_a_window_no_vehicle_can_reach_is_named() -> None:
+    """Client 2 sits 20 from the depot but its window closes at 15: even alone it cannot be served, so the
+    result is infeasible without a search and names that client (and only it)."""
+    p = _line([(0, 100), (0, 15), (0, 100)], [1, 1, 1], 10, 3)
+    r = solve(p, time_limit=1, backend="pyvrp")
+    assert r.status == "infeasible"
+    assert [c for c, _ in r.infeasible_clients] == ["2"]
+    assert "closes at 15" in r.infeasible_clients[0][1]
+    assert r.to_json()["status"] == "infeasible"
+
+
+@pytest.mark.parametrize("backend", ["pyvrp", "ortools"])
+def test_a_fleet_too_small_is_infeasible_with_clients_named(backend: str) -> None:
+    """Three clients of 6 units, one vehicle of capacity 10: each client alone fits, so the search runs, but
+    no solution can carry 18 units; the result says infeasible and names at least one client."""
+    p = _line([(0, 1000)] * 3, [6, 6, 6], 10, 1)
+    r = solve(p, time_limit=1, backend=backend)
+    assert not r.feasible
+    assert r.status == "infeasible"
+    assert r.infeasible_clients
+
+
+def test_progress_reports_falling_best_costs_and_trace() -> None:
+    """The progress callback sees the best feasible cost fall (never rise); the trace ends at the result."""
+    p = read_instance(DATA / "A-n32-k5.vrp")
+    seen: list[tuple[float, float]] = []
+    r = solve(p, time_limit=1, seed=1, backend="pyvrp", progress=lambda t, c: seen.append((t, c)))
+    costs = [c for _, c in seen]
+    assert costs and costs == sorted(costs, reverse=True)
+    assert r.trace[-1][1] == pytest.approx(r.cost)
+    assert costs[-1] == pytest.approx(r.cost)
+
+
+def test_auto_leaves_out_a_backend_that_cannot_model_the_problem() -> None:
+    """Deliveries and pickups at once: the OR-Tools model here cannot carry both, so ``auto`` runs PyVRP only and
+    asking for OR-Tools explicitly is refused with the reason."""
+    from logistics.routing.solve import backend_support, choose_backend
+
+    p = read_instance(DATA / "A-n32-k5.vrp")
+    mixed = RoutingProblem(**{f: getattr(p, f) for f in p.__dataclass_fields__} | {"pickup": p.delivery.copy()})
+    assert "ortools" in backend_support(mixed)
+    assert {b for b, _ in choose_backend(mixed, cores=2)} == {"pyvrp"}
+    with pytest.raises(BadProblemError, match="ortools"):
+        solve(mixed, time_limit=1, backend="ortools")
