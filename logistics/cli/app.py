@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from logistics import __version__
-from logistics.cli import chain, route, scenario, screen
+from logistics.cli import chain, design, route, scenario, screen
 
 app = typer.Typer(
     name="owl",
@@ -20,6 +20,7 @@ app.command("chain")(chain.chain)
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(screen.app, name="screen")
 app.add_typer(route.app, name="route")
+app.add_typer(design.app, name="design")
 
 
 def _version(value: bool) -> None:

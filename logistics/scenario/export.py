@@ -56,6 +56,8 @@ def dump_scenario(s: Scenario) -> str:
         doc["screening"] = _plain(s.screening)
     if s.routing is not None:
         doc["routing"] = _plain(s.routing)
+    if s.design is not None:
+        doc["design"] = _plain(s.design)
     return "# owl scenario, written by `owl scenario export` (fields: docs/scenario.md)\n" + tomli_w.dumps(doc)
 
 

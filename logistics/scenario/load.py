@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from logistics.errors import ScenarioError
+from logistics.scenario.design_data import DesignData, Hub
 from logistics.scenario.model import (
     BulkPartner,
     CustomsMode,
@@ -53,7 +54,7 @@ MODES = ("road", "ocean_fcl", "ocean_lcl", "air", "rail", "postal")
 SERVICES = ("parcel", "freight")
 _SECTIONS = (
     "scenario", "sources", "finance", "products", "origins", "markets", "tables", "gateways", "entries", "lanes",
-    "warehouses", "last_mile", "road", "export_rules", "destination_rules", "screening", "routing",
+    "warehouses", "last_mile", "road", "export_rules", "destination_rules", "screening", "routing", "design",
 )
 
 
@@ -316,13 +317,14 @@ class _Builder:
             warehouses = warehouses + self._warehouse_table(warehouses_geojson, {w.id for w in warehouses})
         screening = self._screening(root.table("screening")) if "screening" in data else None
         routing = self._routing(root.table("routing")) if "routing" in data else None
+        design = self._design(root.table("design"), {g.id for g in gateways}) if "design" in data else None
 
         scenario = Scenario(
             name=name, description=description, date=date, origin_country=origin_country, finance=finance,
             products=products, origins=origins, markets=markets, gateways=gateways, entries=entries, lanes=lanes,
             warehouses=warehouses, last_mile=last_mile, road=road, export_rules=export_rules,
             destination_rules=destination_rules, sources=frozen_map(self.sources), path=self.file,
-            screening=screening, routing=routing,
+            screening=screening, routing=routing, design=design,
         )
         from logistics.scenario.validate import check_consistency
 
@@ -667,6 +669,30 @@ class _Builder:
             cost_per_km=n.num("cost_per_km"), cost_per_hour=n.num("cost_per_hour"),
             shift_hours=n.num("shift_hours", lo_open=True, hi=24.0),
         )
+
+    def _design(self, n: _Node, gateways: set[str]) -> DesignData:
+        hubs = self.items(n, "hubs", self._hub, required=False)
+        for i, h in enumerate(hubs):
+            if h.gateway not in gateways:
+                self.fail(f"design.hubs[{i}].gateway", f"unknown gateway {h.gateway!r}", "use a [[gateways]] id")
+        data = DesignData(
+            service_target=n.num("service_target", 0.0, hi=1.0),
+            service_penalty=n.num("service_penalty") if "service_penalty" in n.data else None,
+            hubs=hubs,
+            min_warehouses=n.whole("min_warehouses") if "min_warehouses" in n.data else 0,
+            max_warehouses=n.whole("max_warehouses") if "max_warehouses" in n.data else None,
+            budget=n.num("budget") if "budget" in n.data else None,
+            single_sourcing=n.flag("single_sourcing", False), pooling=n.flag("pooling", True),
+            source=n.source(),
+        )
+        n.done()
+        return data
+
+    def _hub(self, n: _Node) -> Hub:
+        hub = Hub(gateway=n.text("gateway"), fixed_cost_per_year=n.num("fixed_cost_per_year"),
+                  capacity_kg_per_year=n.num("capacity_kg_per_year", lo_open=True), source=n.source())
+        n.done()
+        return hub
 
     def _routing(self, n: _Node) -> RoutingData:
         pk = n.table("pickup")

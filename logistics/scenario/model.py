@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from logistics.scenario.design_data import DesignData
 from logistics.scenario.routing_data import RoutingData
 from logistics.scenario.screening import ScreeningData
 
@@ -347,6 +348,7 @@ class Scenario:
     path: str = "<built-in>"
     screening: ScreeningData | None = None
     routing: RoutingData | None = None
+    design: DesignData | None = None
 
     def product(self, id: str) -> Product:
         """The product with this id (``KeyError`` if none)."""

@@ -1,0 +1,520 @@
+"""The network-design MIP through OR-Tools MathOpt (HiGHS by default; SCIP and CP-SAT selectable).
+
+Formulation
+-----------
+Data: sites ``s`` with fixed cost ``f_s`` and capacity ``u_s`` (openable unless an origin); demands ``d`` of
+``q_d`` units a year in market ``m(d)``; options ``o`` serving demand ``d(o)`` at annual cost ``c_o`` (whole
+demand), using ``a_os`` of site ``s``'s capacity; pooling terms ``t`` (one product at one warehouse ``s(t)``)
+with cost ``kappa_t sqrt(V_t)`` where ``V_t = sum_o v_o x_o``; service targets ``alpha_m``.
+
+Variables: ``y_s`` in {0, 1} open; ``x_o`` in [0, 1] share of its demand (binary under single sourcing);
+per term, a piecewise-linear interpolation of ``sqrt`` on breakpoints ``0 = b_0 < ... < b_K``: segment
+binaries ``w_tk`` and offsets ``delta_tk >= 0``; shortfall ``sigma_m >= 0`` (soft service only).
+
+    min  sum_s f_s y_s + sum_o c_o x_o + sum_t kappa_t sum_k (sqrt(b_k-1) w_tk + r_tk delta_tk) + P sum_m sigma_m
+
+    (1) sum_{o: d(o)=d} x_o = 1                                   every demand d
+    (2) sum_o a_os x_o <= u_s y_s                                 every capacitated site s (y_s = 1 for origins)
+    (3) x_o <= y_s                                                every option o and openable site s it uses
+    (4) sum_{d in m} q_d sum_{o meets promise} x_o + sigma_m >= alpha_m Q_m    every market m with a target
+    (5) sum_{s in g} y_s <= 1                                     every group g of alternative sizes
+    (6) y_s = 1 (forced open), y_s = 0 (forced closed)
+    (7) N_min <= sum_{s counted} y_s <= N_max
+    (8) sum_s f_s y_s <= B
+    (9) sum_o v_o x_o = sum_k (b_k-1 w_tk + delta_tk),  delta_tk <= (b_k - b_k-1) w_tk,  sum_k w_tk <= y_s(t)
+    (10) sum_s u_s y_s >= sum_d q_d,  sum_s y_s >= ceil(sum_d q_d / max_s u_s)    (plain CFLP, valid cuts)
+
+``r_tk = (sqrt(b_k) - sqrt(b_k-1)) / (b_k - b_k-1)``: on each segment the secant, which lies below the concave
+``sqrt``, so the MIP under-estimates the pooled cost and its dual bound is a valid lower bound of the true
+optimum. The reported objective is always the plan's exact cost (:func:`~logistics.design.instance.evaluate`),
+and the reported gap is between the two: it includes the interpolation error, never hides it. After each solve
+the incumbent's pooled variances become new breakpoints (adaptive refinement), which makes the interpolation
+exact at that plan; the loop stops when the gap is within the target. Without pooling terms one solve suffices.
+
+Plain CFLP instances (one site per option, no side constraints, equal capacities) of 20,000 options or more first
+go through a Lagrangian presolve (:mod:`logistics.design.lagrange`) that proves most facilities closed or open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.math_opt.python import mathopt
+from ortools.math_opt.solvers import highs_pb2
+
+from logistics.design.instance import DesignInstance, Evaluation, Plan, evaluate
+from logistics.design.lagrange import lagrangian_fixing
+from logistics.errors import InfeasibleError
+
+__all__ = ["SOLVERS", "DesignInfeasibleError", "DesignResult", "RunnerUp", "solve_design"]
+
+SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP, "cpsat": mathopt.SolverType.CP_SAT}
+_PRESOLVE_MIN_OPTIONS = 20_000
+_TOL = 1e-6
+
+Progress = Callable[[str], None]
+
+
+class DesignInfeasibleError(InfeasibleError):
+    """No plan meets the constraints; ``diagnosis`` lists what cannot be met and which capacities bind."""
+
+    def __init__(self, message: str, diagnosis: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.diagnosis = diagnosis
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerUp:
+    """The best plan with a different set of open warehouses than the plans before it."""
+
+    open_sites: tuple[str, ...]
+    objective: float
+    bound: float
+
+
+@dataclass(frozen=True, slots=True)
+class DesignResult:
+    """Outcome of :func:`solve_design`. ``objective`` is the exact cost of ``plan``; ``bound`` a proven lower
+    bound on every plan's cost."""
+
+    instance: DesignInstance
+    status: str  # "optimal" (within the gap), "time_limit" (best plan and bound when the limit was reached)
+    termination: str
+    plan: Plan
+    evaluation: Evaluation
+    bound: float
+    runtime_s: float
+    solver: str
+    iterations: int
+    binding: tuple[str, ...]
+    runner_ups: tuple[RunnerUp, ...] = ()
+    presolve: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def objective(self) -> float:
+        return self.evaluation.objective
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between the plan's exact cost and the bound."""
+        return max(self.objective - self.bound, 0.0) / max(abs(self.objective), 1e-12)
+
+    @property
+    def open_sites(self) -> tuple[str, ...]:
+        inst = self.instance
+        return tuple(s for s, k in zip(inst.site_ids, inst.site_kind, strict=True)
+                     if s in self.plan.open_sites and k != "origin")
+
+    def flows(self, min_share: float = 1e-6) -> list[dict[str, object]]:
+        """Every option carrying a share of its demand: demand, option label, share and units a year."""
+        inst = self.instance
+        x = self.plan.shares
+        return [{"demand": inst.demand_ids[inst.opt_demand[o]], "option": inst.opt_label[o],
+                 "share": float(x[o]), "units": float(x[o] * inst.demand_qty[inst.opt_demand[o]])}
+                for o in np.nonzero(x > min_share)[0]]
+
+    def to_json(self) -> dict[str, object]:
+        ev = self.evaluation
+        return {
+            "instance": self.instance.name, "status": self.status, "termination": self.termination,
+            "objective": round(self.objective, 6), "bound": round(self.bound, 6), "gap": self.gap,
+            "runtime_s": round(self.runtime_s, 3), "solver": self.solver, "iterations": self.iterations,
+            "open": list(self.open_sites),
+            "cost_by_stage": {k: round(v, 2) for k, v in ev.by_stage.items()},
+            "service": {k: round(v, 6) for k, v in ev.service.items()},
+            "binding": list(self.binding),
+            "runner_ups": [{"open": list(r.open_sites), "objective": round(r.objective, 6),
+                            "bound": round(r.bound, 6)} for r in self.runner_ups],
+            "presolve": self.presolve,
+            "flows": self.flows(),
+        }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The model
+
+
+def _breakpoints(inst: DesignInstance) -> list[list[float]]:
+    """Initial breakpoints per pooling term: 0 and Vmax / 4^j, j = 0..6 (refined around incumbents later)."""
+    vmax = np.zeros(len(inst.pool_site))
+    np.add.at(vmax, inst.pm_term, inst.pm_var)
+    return [[0.0, *sorted(float(v) / 4.0**j for j in range(7))] if v > 0 else [0.0] for v in vmax]
+
+
+@dataclass
+class _Model:
+    model: mathopt.Model
+    y: dict[int, mathopt.Variable]
+    x: list[mathopt.Variable | None]
+    shortfall: dict[str, mathopt.Variable]
+
+
+def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.bool_],
+           fixed_closed: NDArray[np.bool_], nogoods: list[frozenset[int]], elastic: bool = False) -> _Model:
+    model = mathopt.Model(name=f"owl-design-{inst.name}")
+    openable = inst.openable
+    y: dict[int, mathopt.Variable] = {}
+    for s in range(inst.n_sites):
+        if openable[s]:
+            lo = 1.0 if fixed_open[s] or inst.site_ids[s] in inst.forced_open else 0.0  # (6)
+            hi = 0.0 if fixed_closed[s] or inst.site_ids[s] in inst.forced_closed else 1.0  # (6)
+            y[s] = model.add_binary_variable(name=f"y[{inst.site_ids[s]}]")
+            if lo > 0 or hi < 1:
+                y[s].lower_bound, y[s].upper_bound = lo, hi
+    # Options through a site fixed closed cannot carry flow: they are left out of the model.
+    dead = np.zeros(inst.n_options, dtype=bool)
+    closed_site = np.array([s in y and y[s].upper_bound == 0 for s in range(inst.n_sites)])
+    dead[inst.use_opt[closed_site[inst.use_site]]] = True
+    x: list[mathopt.Variable | None] = [
+        None if dead[o] else model.add_variable(lb=0.0, ub=1.0, is_integer=inst.single_sourcing, name=f"x[{o}]")
+        for o in range(inst.n_options)]
+    by_demand: list[list[int]] = [[] for _ in inst.demand_ids]
+    for o in range(inst.n_options):
+        if x[o] is not None:
+            by_demand[inst.opt_demand[o]].append(o)
+    penalty_terms: list[mathopt.LinearExpression] = []
+    for d, opts in enumerate(by_demand):  # (1)
+        model.add_linear_constraint(mathopt.fast_sum(x[o] for o in opts) == 1.0, name=f"demand[{inst.demand_ids[d]}]")  # type: ignore[misc]
+    uses: list[list[tuple[int, float]]] = [[] for _ in range(inst.n_sites)]
+    for o, s, a in zip(inst.use_opt, inst.use_site, inst.use_amount, strict=True):
+        if x[o] is not None:
+            uses[s].append((int(o), float(a)))
+    for s in range(inst.n_sites):
+        if not uses[s]:
+            continue
+        load = mathopt.fast_sum(a * x[o] for o, a in uses[s])  # type: ignore[operator]
+        if math.isfinite(inst.site_capacity[s]):  # (2)
+            cap = inst.site_capacity[s] * y.get(s, 1.0)
+            if elastic:
+                over = model.add_variable(lb=0.0, name=f"over[{inst.site_ids[s]}]")
+                penalty_terms.append(over / max(inst.site_capacity[s], 1.0))
+                model.add_linear_constraint(load <= cap + over, name=f"capacity[{inst.site_ids[s]}]")
+            else:
+                model.add_linear_constraint(load <= cap, name=f"capacity[{inst.site_ids[s]}]")
+        if s in y:  # (3)
+            for o, _a in uses[s]:
+                model.add_linear_constraint(x[o] <= y[s], name=f"link[{o},{inst.site_ids[s]}]")  # type: ignore[operator]
+    shortfall: dict[str, mathopt.Variable] = {}
+    markets = np.array(inst.demand_market)
+    for m, alpha in inst.service_target.items():  # (4)
+        rows = np.nonzero(markets == m)[0]
+        total = float(inst.demand_qty[rows].sum())
+        met = mathopt.fast_sum(float(inst.demand_qty[d]) * x[o]  # type: ignore[operator]
+                               for d in rows for o in by_demand[d] if inst.opt_meets[o])
+        if inst.service_penalty is not None or elastic:
+            shortfall[m] = model.add_variable(lb=0.0, name=f"short[{m}]")
+            model.add_linear_constraint(met + shortfall[m] >= alpha * total, name=f"service[{m}]")
+            if elastic:
+                penalty_terms.append(shortfall[m] / max(total, 1.0))
+        else:
+            model.add_linear_constraint(met >= alpha * total, name=f"service[{m}]")
+    groups: dict[str, list[int]] = {}
+    for s, g in enumerate(inst.site_group):
+        if s in y:
+            groups.setdefault(g, []).append(s)
+    for g, group in groups.items():  # (5)
+        if len(group) > 1:
+            model.add_linear_constraint(mathopt.fast_sum(y[s] for s in group) <= 1, name=f"size[{g}]")
+    counted = [s for s in y if inst.counted[s]]
+    n_open = mathopt.fast_sum(y[s] for s in counted)
+    if inst.min_open > 0 or inst.max_open is not None:  # (7)
+        slack = model.add_variable(lb=0.0, name="count_slack") if elastic else 0.0
+        if elastic:
+            penalty_terms.append(slack)  # type: ignore[arg-type]
+        if inst.min_open > 0:
+            model.add_linear_constraint(n_open + slack >= inst.min_open, name="min_open")
+        if inst.max_open is not None:
+            model.add_linear_constraint(n_open - slack <= inst.max_open, name="max_open")
+    fixed_cost = mathopt.fast_sum(float(inst.site_fixed[s]) * y[s] for s in y)
+    if inst.budget is not None:  # (8)
+        if elastic:
+            over_b = model.add_variable(lb=0.0, name="budget_over")
+            penalty_terms.append(over_b / max(inst.budget, 1.0))
+            model.add_linear_constraint(fixed_cost <= inst.budget + over_b, name="budget")
+        else:
+            model.add_linear_constraint(fixed_cost <= inst.budget, name="budget")
+    pool_cost: list[mathopt.LinearExpression] = []
+    pooled: list[list[tuple[int, float]]] = [[] for _ in inst.pool_site]
+    for t, o, v in zip(inst.pm_term, inst.pm_opt, inst.pm_var, strict=True):
+        if x[o] is not None:
+            pooled[t].append((int(o), float(v)))
+    for t, b in enumerate(bps):  # (9)
+        if len(b) < 2 or not pooled[t]:
+            continue
+        s = int(inst.pool_site[t])
+        ws, parts_v, parts_c = [], [], []
+        for k in range(1, len(b)):
+            w = model.add_binary_variable(name=f"w[{t},{k}]")
+            delta = model.add_variable(lb=0.0, ub=b[k] - b[k - 1], name=f"delta[{t},{k}]")
+            model.add_linear_constraint(delta <= (b[k] - b[k - 1]) * w)
+            slope = (math.sqrt(b[k]) - math.sqrt(b[k - 1])) / (b[k] - b[k - 1])
+            ws.append(w)
+            parts_v.append(b[k - 1] * w + delta)
+            parts_c.append(math.sqrt(b[k - 1]) * w + slope * delta)
+        model.add_linear_constraint(mathopt.fast_sum(v * x[o] for o, v in pooled[t])  # type: ignore[operator]
+                                    == mathopt.fast_sum(parts_v), name=f"pool[{inst.pool_label[t]}]")
+        model.add_linear_constraint(mathopt.fast_sum(ws) <= y.get(s, 1.0))
+        pool_cost.append(float(inst.pool_coef[t]) * mathopt.fast_sum(parts_c))
+    if inst.is_plain_cflp:  # (10)
+        total_q = float(inst.demand_qty.sum())
+        model.add_linear_constraint(mathopt.fast_sum(float(inst.site_capacity[s]) * y[s] for s in y) >= total_q,
+                                    name="cover")
+        model.add_linear_constraint(n_open >= math.ceil(total_q / float(inst.site_capacity.max()) - 1e-9),
+                                    name="count_cover")
+    for k, ng in enumerate(nogoods):  # runner-ups: a different set of open warehouses
+        model.add_linear_constraint(mathopt.fast_sum((1 - y[s]) if s in ng else y[s] for s in counted) >= 1,
+                                    name=f"different[{k}]")
+    if elastic:
+        model.minimize(mathopt.fast_sum(penalty_terms))
+    else:
+        variable = mathopt.fast_sum(float(inst.opt_cost[o]) * x[o] for o in range(inst.n_options)  # type: ignore[operator]
+                                    if x[o] is not None)
+        soft = mathopt.fast_sum(float(inst.service_penalty or 0.0) * sf for sf in shortfall.values())
+        model.minimize(fixed_cost + variable + mathopt.fast_sum(pool_cost) + soft)
+    return _Model(model, y, x, shortfall)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Solving
+
+
+def _params(solver: str, seconds: float, gap: float, cutoff: float | None = None) -> mathopt.SolveParameters:
+    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(seconds, 0.05)), relative_gap_tolerance=gap,
+                                     absolute_gap_tolerance=1e-6, threads=None if solver == "highs" else 1)
+    if cutoff is not None and solver == "highs":
+        # A known plan's cost prunes every node that cannot beat it. When nothing beats it HiGHS reports the
+        # model infeasible, which the caller reads as "the known plan is optimal".
+        params.highs = highs_pb2.HighsOptionsProto(double_options={"objective_bound": cutoff})
+    return params
+
+
+def _extract(inst: DesignInstance, m: _Model, result: mathopt.SolveResult) -> Plan:
+    values = result.variable_values()
+    x = np.array([0.0 if v is None else max(min(values[v], 1.0), 0.0) for v in m.x])
+    if inst.single_sourcing:
+        x = np.round(x)
+    # Renormalize the tiny tolerance noise of the solver so the evaluator sees each demand served exactly once.
+    served = np.zeros(len(inst.demand_ids))
+    np.add.at(served, inst.opt_demand, x)
+    x = x / served[inst.opt_demand]
+    used = np.zeros(inst.n_sites)
+    np.add.at(used, inst.use_site, x[inst.use_opt])
+    open_sites = frozenset(inst.site_ids[s] for s, v in m.y.items() if values[v] > 0.5 or used[s] > _TOL)
+    return Plan(open_sites, x)
+
+
+def _transport_plan(inst: DesignInstance, open_mask: NDArray[np.bool_], solver: str,
+                    seconds: float) -> tuple[Plan, float] | None:
+    """Best assignment for a fixed set of open facilities (an LP); None when infeasible."""
+    fixed_open = open_mask.copy()
+    fixed_closed = ~open_mask & inst.openable
+    m = _build(inst, [], fixed_open, fixed_closed, [])
+    res = mathopt.solve(m.model, SOLVERS["highs"], params=_params(solver, seconds, 1e-9))
+    if res.termination.reason not in (mathopt.TerminationReason.OPTIMAL, mathopt.TerminationReason.FEASIBLE):
+        return None
+    plan = _extract(inst, m, res)
+    return plan, evaluate(inst, plan).objective
+
+
+def _presolve(inst: DesignInstance, solver: str, deadline: float) -> tuple[NDArray[np.bool_], NDArray[np.bool_],
+                                                                            Plan | None, dict[str, float]]:
+    """Lagrangian fixing for large plain CFLP instances; (fixed open, fixed closed, incumbent, stats)."""
+    n_sites = inst.n_sites
+    none = np.zeros(n_sites, dtype=bool)
+    if not inst.is_plain_cflp or inst.n_options < _PRESOLVE_MIN_OPTIONS or not np.allclose(
+            inst.site_capacity, inst.site_capacity[0]):
+        return none, none.copy(), None, {}
+    n_dem = len(inst.demand_ids)
+    cost = np.zeros((n_sites, n_dem))
+    cost[inst.use_site, inst.opt_demand] = inst.opt_cost
+    t0 = time.perf_counter()
+    first = lagrangian_fixing(inst.site_capacity, inst.site_fixed, inst.demand_qty, cost, None, max_iter=300)
+    priced = _transport_plan(inst, first.open_guess, solver, deadline - time.perf_counter())
+    if priced is None:
+        return none, none.copy(), None, {}
+    plan, upper = priced
+    second = lagrangian_fixing(inst.site_capacity, inst.site_fixed, inst.demand_qty, cost, upper,
+                               start=first.multipliers)
+    # The knapsack's facilities at the better multipliers usually price lower; a lower plan cost fixes more.
+    again = _transport_plan(inst, second.open_guess, solver, deadline - time.perf_counter())
+    if again is not None and again[1] < upper - 1e-9 * abs(upper):
+        plan, upper = again
+        second = lagrangian_fixing(inst.site_capacity, inst.site_fixed, inst.demand_qty, cost, upper,
+                                   start=second.multipliers, max_iter=100)
+    stats = {"lagrangian_bound": second.bound, "heuristic_cost": upper,
+             "fixed_closed": float(second.closed.sum()), "fixed_open": float(second.opened.sum()),
+             "iterations": float(first.iterations + second.iterations),
+             "seconds": time.perf_counter() - t0}
+    return second.opened, second.closed, plan, stats
+
+
+def _binding(inst: DesignInstance, ev: Evaluation, plan: Plan) -> tuple[str, ...]:
+    out = []
+    for s, load in ev.site_load.items():
+        cap = inst.site_capacity[inst.site_index(s)]
+        if math.isfinite(cap) and load >= cap * (1 - 1e-4):
+            out.append(f"capacity of {s} ({load:,.0f} of {cap:,.0f})")
+    for m, alpha in inst.service_target.items():
+        share = ev.service.get(m, 1.0)
+        if share <= alpha + 1e-6:
+            out.append(f"service target of {m} ({share:.4f} of demand within the promise, target {alpha:.4f})")
+    n_open = sum(1 for s in plan.open_sites if inst.counted[inst.site_index(s)])
+    if inst.max_open is not None and n_open >= inst.max_open:
+        out.append(f"at most {inst.max_open} warehouses")
+    if inst.min_open and n_open <= inst.min_open:
+        out.append(f"at least {inst.min_open} warehouses")
+    if inst.budget is not None and ev.fixed >= inst.budget * (1 - 1e-4):
+        out.append(f"budget ({ev.fixed:,.0f} of {inst.budget:,.0f})")
+    return tuple(out)
+
+
+def _diagnose(inst: DesignInstance, solver: str, seconds: float) -> tuple[str, ...]:
+    """Slack-based diagnosis: minimize the scaled violations of the soft-able constraints and report the ones
+    that stay positive (markets short of their promise target, capacities exceeded, counts, budget)."""
+    none = np.zeros(inst.n_sites, dtype=bool)
+    m = _build(inst, _breakpoints(inst), none, none.copy(), [], elastic=True)
+    res = mathopt.solve(m.model, SOLVERS[solver], params=_params(solver, seconds, 1e-6))
+    if res.termination.reason not in (mathopt.TerminationReason.OPTIMAL, mathopt.TerminationReason.FEASIBLE):
+        return ("even with every capacity, target, count and budget relaxed there is no plan: some demand has "
+                "no option through a site that may open",)
+    vals = res.variable_values()
+    out = []
+    markets = np.array(inst.demand_market)
+    for mk, var in m.shortfall.items():
+        if vals[var] > 1e-6:
+            total = float(inst.demand_qty[markets == mk].sum())
+            reach = inst.service_target[mk] - vals[var] / total
+            out.append(f"market {mk} cannot meet its promise target: at best {reach:.4f} of its demand within the "
+                       f"promise, target {inst.service_target[mk]:.4f}")
+    for v in m.model.variables():
+        if v.name.startswith("over[") and vals[v] > 1e-6:
+            out.append(f"capacity of {v.name[5:-1]} binds: {vals[v]:,.0f} more would be needed")
+        elif v.name == "count_slack" and vals[v] > 1e-6:
+            out.append(f"the warehouse count limits ({inst.min_open}..{inst.max_open}) cannot be met")
+        elif v.name == "budget_over" and vals[v] > 1e-6:
+            out.append(f"the budget {inst.budget:,.0f} is {vals[v]:,.0f} short")
+    return tuple(out) or ("the combination of constraints admits no plan",)
+
+
+def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: float, fixed_open: NDArray[np.bool_],
+                fixed_closed: NDArray[np.bool_], nogoods: list[frozenset[int]], incumbent: Plan | None,
+                progress: Progress | None) -> tuple[Plan, Evaluation, float, str, int] | None:
+    """The refinement loop for one MIP (with its no-good cuts); None when infeasible."""
+    bps = _breakpoints(inst)
+    best: tuple[Plan, Evaluation] | None = None
+    if incumbent is not None:
+        best = (incumbent, evaluate(inst, incumbent))
+    bound = -math.inf
+    it = 0
+    while True:
+        it += 1
+        m = _build(inst, bps, fixed_open, fixed_closed, nogoods)
+        left = deadline - time.perf_counter()
+        cutoff = best[1].objective * (1 + 1e-9) if best is not None and not len(inst.pool_site) else None
+        res = mathopt.solve(m.model, SOLVERS[solver], params=_params(solver, left, gap / 2, cutoff))
+        term = res.termination.reason
+        if term in (mathopt.TerminationReason.INFEASIBLE, mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
+            if best is None:
+                return None
+            return best[0], best[1], best[1].objective if cutoff is not None else bound, "optimal", it
+        bound = max(bound, res.termination.objective_bounds.dual_bound)
+        if term not in (mathopt.TerminationReason.OPTIMAL, mathopt.TerminationReason.FEASIBLE):
+            if best is None:
+                raise InfeasibleError(f"{inst.name}: the solver found no plan in the time given "
+                                      f"({term.name.lower()}). Fix: raise --time-limit")
+            return best[0], best[1], bound, "time_limit", it
+        plan = _extract(inst, m, res)
+        ev = evaluate(inst, plan)
+        if best is None or ev.objective < best[1].objective:
+            best = (plan, ev)
+        now_gap = (best[1].objective - bound) / max(abs(best[1].objective), 1e-12)
+        if progress is not None:
+            progress(f"solve {it}: plan {best[1].objective:,.2f}, bound {bound:,.2f}, gap {now_gap:.4%}")
+        if now_gap <= gap or not len(inst.pool_site):
+            status = "optimal" if now_gap <= gap or term == mathopt.TerminationReason.OPTIMAL else "time_limit"
+            return best[0], best[1], bound, status, it
+        if time.perf_counter() >= deadline:
+            return best[0], best[1], bound, "time_limit", it
+        # Refine: the incumbent's pooled variances become breakpoints, so the next MIP prices it exactly.
+        v = np.zeros(len(inst.pool_site))
+        np.add.at(v, inst.pm_term, inst.pm_var * plan.shares[inst.pm_opt])
+        added = False
+        for t, vt in enumerate(v):
+            if vt > 0 and min(abs(vt - b) for b in bps[t]) > 1e-9 * max(vt, 1.0):
+                bps[t] = sorted([*bps[t], float(vt)])
+                added = True
+        if not added:
+            return best[0], best[1], bound, "optimal" if term == mathopt.TerminationReason.OPTIMAL else "time_limit", it
+
+
+def solve_design(inst: DesignInstance, *, time_limit: float = 60.0, gap: float = 1e-4, solver: str = "highs",
+                 n_best: int = 0, progress: Progress | None = None) -> DesignResult:
+    """Solve the design MIP to within ``gap`` (relative) or until ``time_limit`` seconds.
+
+    Parameters
+    ----------
+    inst
+        The instance.
+    time_limit
+        Seconds for the whole call; the best plan and its bound are returned when it runs out.
+    gap
+        Relative gap at which a plan counts as optimal.
+    solver
+        ``highs`` (default), ``scip`` or ``cpsat``.
+    n_best
+        How many runner-up plans to find, each with a set of open warehouses different from all before.
+    progress
+        Called with a line of text after each MIP.
+
+    Raises
+    ------
+    DesignInfeasibleError
+        When no plan meets the constraints; its ``diagnosis`` names the markets and capacities at fault.
+    ValueError
+        For a time limit <= 0, a gap < 0 or an unknown solver.
+    """
+    if not time_limit > 0:
+        raise ValueError(f"time_limit must be > 0 seconds, got {time_limit}")
+    if not gap >= 0:
+        raise ValueError(f"gap must be >= 0, got {gap}")
+    if solver not in SOLVERS:
+        raise ValueError(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    fixed_open, fixed_closed, incumbent, stats = _presolve(inst, solver, deadline)
+    if stats and progress is not None:
+        progress(f"Lagrangian presolve: bound {stats['lagrangian_bound']:,.2f}, plan {stats['heuristic_cost']:,.2f}, "
+                 f"{stats['fixed_closed']:.0f} sites fixed closed and {stats['fixed_open']:.0f} open")
+    out = _solve_once(inst, solver=solver, gap=gap, deadline=deadline, fixed_open=fixed_open,
+                      fixed_closed=fixed_closed, nogoods=[], incumbent=incumbent, progress=progress)
+    if out is None:
+        diagnosis = _diagnose(inst, solver, max(deadline - time.perf_counter(), 5.0))
+        raise DesignInfeasibleError(f"{inst.name}: no plan meets the constraints: " + "; ".join(diagnosis),
+                                    diagnosis)
+    plan, ev, bound, status, iters = out
+    runner_ups: list[RunnerUp] = []
+    nogoods = [frozenset(inst.site_index(s) for s in plan.open_sites if inst.counted[inst.site_index(s)])]
+    for _ in range(n_best):
+        if time.perf_counter() >= deadline:
+            break
+        # The fixings hold for plans cheaper than the best one only, so runner-ups are searched without them.
+        none = np.zeros(inst.n_sites, dtype=bool)
+        nxt = _solve_once(inst, solver=solver, gap=gap, deadline=deadline, fixed_open=none, fixed_closed=none.copy(),
+                          nogoods=nogoods, incumbent=None, progress=progress)
+        if nxt is None:
+            break
+        p2, ev2, b2, _, _ = nxt
+        opened = tuple(s for s in inst.site_ids if s in p2.open_sites and inst.counted[inst.site_index(s)])
+        runner_ups.append(RunnerUp(opened, ev2.objective, b2))
+        nogoods.append(frozenset(inst.site_index(s) for s in opened))
+    if stats:
+        bound = max(bound, stats["lagrangian_bound"])
+    return DesignResult(inst, status, status, plan, ev, min(bound, ev.objective), time.perf_counter() - t0, solver,
+                        iters, _binding(inst, ev, plan), tuple(runner_ups), stats)
+
