@@ -264,7 +264,8 @@ def test_progress_reports_falling_best_costs_and_trace() -> None:
     seen: list[tuple[float, float]] = []
     r = solve(p, time_limit=1, seed=1, backend="pyvrp", progress=lambda t, c: seen.append((t, c)))
     costs = [c for _, c in seen]
-    assert costs and costs == sorted(costs, reverse=True)
+    assert costs
+    assert costs == sorted(costs, reverse=True)
     assert r.trace[-1][1] == pytest.approx(r.cost)
     assert costs[-1] == pytest.approx(r.cost)
 
