@@ -18,6 +18,7 @@ plan has it closed (open). What is left is a much smaller MIP with the same opti
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,12 +73,13 @@ def _knapsack(g: FloatArray, k: int, forced_open: int = -1, forced_closed: int =
 
 
 def lagrangian_fixing(u: FloatArray, f: FloatArray, d: FloatArray, c: FloatArray, upper: float | None, *,
-                      start: FloatArray | None = None, max_iter: int = 1500,
-                      target_gap: float = 2e-4) -> LagrangianFixing:
+                      start: FloatArray | None = None, max_iter: int = 1500, target_gap: float = 2e-4,
+                      deadline: float | None = None) -> LagrangianFixing:
     """Subgradient ascent on the Lagrangian dual, then fixing against the plan cost ``upper``.
 
     ``c`` is facilities x customers (cost of the whole demand); capacities must be equal. Without ``upper`` the
     step aims 1% above the best bound so far and nothing is fixed (a first pass that finds a plan to price).
+    The ascent stops early at ``deadline`` (``time.perf_counter()`` seconds); the bound stays valid.
     """
     if not np.allclose(u, u[0]):
         raise ValueError("the Lagrangian presolve needs equal capacities")
@@ -99,6 +101,8 @@ def lagrangian_fixing(u: FloatArray, f: FloatArray, d: FloatArray, c: FloatArray
                 step, stall = step / 2, 0
         aim = upper if upper is not None else best + 0.01 * abs(best)
         if (upper is not None and upper - best <= target_gap * abs(upper)) or step < 1e-5:
+            break
+        if deadline is not None and time.perf_counter() >= deadline:
             break
         sub = 1.0 - (x * y[:, None]).sum(axis=0)
         norm = float(sub @ sub)

@@ -334,19 +334,22 @@ def _presolve(inst: DesignInstance, solver: str, deadline: float) -> tuple[NDArr
     cost = np.zeros((n_sites, n_dem))
     cost[inst.use_site, inst.opt_demand] = inst.opt_cost
     t0 = time.perf_counter()
-    first = lagrangian_fixing(inst.site_capacity, inst.site_fixed, inst.demand_qty, cost, None, max_iter=300)
+    # A fifth of the time for the first pass and half for the second keeps time for the MIP itself.
+    budget = deadline - t0
+    first = lagrangian_fixing(inst.site_capacity, inst.site_fixed, inst.demand_qty, cost, None, max_iter=300,
+                              deadline=t0 + 0.2 * budget)
     priced = _transport_plan(inst, first.open_guess, solver, deadline - time.perf_counter())
     if priced is None:
         return none, none.copy(), None, {}
     plan, upper = priced
     second = lagrangian_fixing(inst.site_capacity, inst.site_fixed, inst.demand_qty, cost, upper,
-                               start=first.multipliers)
+                               start=first.multipliers, deadline=t0 + 0.6 * budget)
     # The knapsack's facilities at the better multipliers usually price lower; a lower plan cost fixes more.
     again = _transport_plan(inst, second.open_guess, solver, deadline - time.perf_counter())
     if again is not None and again[1] < upper - 1e-9 * abs(upper):
         plan, upper = again
         second = lagrangian_fixing(inst.site_capacity, inst.site_fixed, inst.demand_qty, cost, upper,
-                                   start=second.multipliers, max_iter=100)
+                                   start=second.multipliers, max_iter=100, deadline=t0 + 0.7 * budget)
     stats = {"lagrangian_bound": second.bound, "heuristic_cost": upper,
              "fixed_closed": float(second.closed.sum()), "fixed_open": float(second.opened.sum()),
              "iterations": float(first.iterations + second.iterations),
@@ -402,6 +405,13 @@ def _diagnose(inst: DesignInstance, solver: str, seconds: float) -> tuple[str, .
     return tuple(out) or ("the combination of constraints admits no plan",)
 
 
+def _build_seconds(inst: DesignInstance, fixed_closed: NDArray[np.bool_]) -> float:
+    """A generous estimate of the time MathOpt's Python API takes to build the model (measured about 2e-5 s per
+    variable or linking row on this project's 2-core machine; doubled for a busy machine)."""
+    live = ~fixed_closed[inst.use_site]
+    return 4e-5 * 2 * int(live.sum())
+
+
 def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: float, fixed_open: NDArray[np.bool_],
                 fixed_closed: NDArray[np.bool_], nogoods: list[frozenset[int]], incumbent: Plan | None,
                 progress: Progress | None) -> tuple[Plan, Evaluation, float, str, int] | None:
@@ -414,6 +424,9 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
     it = 0
     while True:
         it += 1
+        if best is not None and _build_seconds(inst, fixed_closed) > deadline - time.perf_counter():
+            # Building the model alone would overrun the limit: return the known plan and the bound so far.
+            return best[0], best[1], bound, "time_limit", it - 1
         m = _build(inst, bps, fixed_open, fixed_closed, nogoods)
         left = deadline - time.perf_counter()
         cutoff = best[1].objective * (1 + 1e-9) if best is not None and not len(inst.pool_site) else None

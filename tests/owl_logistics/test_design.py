@@ -213,3 +213,19 @@ def test_soft_target_pays_a_penalty_instead() -> None:
 def test_service_target_mapping_is_read_only(gz: tuple[DesignInstance, object]) -> None:
     inst, _ = gz
     assert isinstance(inst.service_target, MappingProxyType)
+
+
+def test_time_limit_returns_the_best_plan_and_a_valid_bound() -> None:
+    """capa at capacity 8000 takes far longer than 4 s to prove: the solve returns within the limit (plus model
+    building and a second), says whether it proved optimality, and its bound never exceeds the published optimum."""
+    import time
+
+    inst = read_orlib_cflp(CFLP / "capa.txt", capacity=8000)
+    t0 = time.perf_counter()
+    r = solve_design(inst, gap=1e-9, time_limit=4.0)
+    took = time.perf_counter() - t0
+    assert took <= 4.0 * 1.1 + 3.0
+    assert r.status in ("time_limit", "optimal")
+    assert r.bound <= OPT["capa@8000"] * (1 + 1e-9)
+    assert r.objective >= OPT["capa@8000"] * (1 - 1e-9)
+    assert evaluate(inst, r.plan).objective == pytest.approx(r.objective, rel=1e-9)
