@@ -41,6 +41,7 @@ Design notes
   or touches money rules such as duties and taxes.
 """
 
+from networks.basemap import countries
 from networks.distance import (
     DEFAULT_DETOUR_FACTOR,
     EARTH_RADIUS_KM,
@@ -89,6 +90,7 @@ __all__ = [
     "cache_path",
     "city",
     "clear_sea_cache",
+    "countries",
     "distance_matrix_km",
     "haversine_km",
     "place",

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from logistics import __version__
-from logistics.cli import chain, design, route, scenario, screen
+from logistics.cli import chain, design, plan, route, scenario, screen
 
 app = typer.Typer(
     name="owl",
@@ -16,6 +16,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.command("plan")(plan.plan_cmd)
+app.command("map")(plan.map_cmd)
 app.command("chain")(chain.chain)
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(screen.app, name="screen")

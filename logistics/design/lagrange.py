@@ -37,6 +37,8 @@ class LagrangianFixing:
     opened: NDArray[np.bool_]  # proven open in every such plan
     open_guess: NDArray[np.bool_]  # the knapsack's facilities at the best multipliers (a heuristic start)
     iterations: int
+    values: FloatArray  # g_i at the best multipliers: the lower, the more a facility is worth opening
+    k: int  # fewest facilities whose capacity covers the demand
 
 
 def _facility_values(lam: FloatArray, u: FloatArray, f: FloatArray, d: FloatArray,
@@ -121,4 +123,4 @@ def lagrangian_fixing(u: FloatArray, f: FloatArray, d: FloatArray, c: FloatArray
             opened[i] = base + _knapsack(g, k, forced_closed=i)[0] > limit
         else:
             closed[i] = base + _knapsack(g, k, forced_open=i)[0] > limit
-    return LagrangianFixing(best, best_lam, closed, opened, y, iterations)
+    return LagrangianFixing(best, best_lam, closed, opened, y, iterations, g, k)

@@ -276,7 +276,10 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
     else:
         raise ScreeningInfeasibleError(f"no screening plan found within {time_limit:g} s "
                                        f"({reason.name.lower()}). Fix: allow more time with --time-limit")
-    if reason == mathopt.TerminationReason.NO_SOLUTION_FOUND and result.termination.limit == mathopt.Limit.CUTOFF:
+    # Older MathOpt releases have no Limit.CUTOFF (SCIP/CP-SAT runs that prove nothing beats the cutoff).
+    cutoff_limit = getattr(mathopt.Limit, "CUTOFF", None)
+    if (reason == mathopt.TerminationReason.NO_SOLUTION_FOUND and cutoff_limit is not None
+            and result.termination.limit == cutoff_limit):
         bound = max(bound, obj) if math.isfinite(bound) else obj  # nothing beats the incumbent: it is optimal
     bound = min(bound, obj)
     rel_gap = abs(obj - bound) / max(abs(obj), 1e-9) if math.isfinite(bound) else math.inf

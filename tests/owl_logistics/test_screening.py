@@ -134,6 +134,17 @@ def test_time_limit_must_be_positive(problem) -> None:  # type: ignore[no-untype
         optimize(problem, time_limit=0)
 
 
+def test_short_limit_returns_the_heuristic_plan_with_its_bound(problem) -> None:  # type: ignore[no-untyped-def]
+    """When the MIP stops before beating the local-search incumbent, that plan comes back with an honest status."""
+    plan = optimize(problem, time_limit=0.05)
+    assert plan.status in ("optimal", "time_limit")
+    assert plan.bound <= plan.objective + 1e-6
+    # The envelope underestimates the queue cost between breakpoints: the exact cost is a little higher.
+    assert plan.objective <= plan.report.total_cost + 1e-6
+    again = evaluate_plan(problem, plan.assignment, plan.lanes)
+    assert again.total_cost == pytest.approx(plan.report.total_cost)
+
+
 def _mmc_data(lam: float, mu: float, c: int) -> ScreeningData:
     """One terminal, one flow arriving there at a constant rate, exponential service, no re-handling."""
     return ScreeningData(

@@ -1,0 +1,102 @@
+"""``owl plan`` (the whole chain, designed, routed and screened, into one output folder) and ``owl map``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from logistics.cli._common import ScenarioOpt, check_time_limit, err, fail, guard, out, print_json
+from logistics.io import atomic_write_bytes, atomic_write_text
+from logistics.scenario import load_scenario
+
+__all__ = ["map_cmd", "plan_cmd"]
+
+
+def plan_cmd(
+    scenario: ScenarioOpt = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder (created; files in it are replaced).",
+                                          file_okay=False)] = Path("owl-plan"),
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds per routing solve.")] = 10.0,
+    design_time_limit: Annotated[float, typer.Option("--design-time-limit",
+                                                     help="Seconds for the network design.")] = 60.0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the sampled day and the routing search.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON summary on stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
+) -> None:
+    """Evaluate the chain, design the network, route a sample day, compare screening, and write the report,
+    maps, GeoPackage, GeoJSON and a JSON summary into one folder."""
+    from logistics.plan import run_plan
+
+    with guard():
+        check_time_limit(time_limit)
+        check_time_limit(design_time_limit)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise fail(f"--out: {out_dir} is a file. Fix: name a folder")
+        s = load_scenario(scenario)
+        show = quiet or as_json
+        with err.status("owl plan", spinner="dots") if not show else _Null() as status:
+            def step(name: str) -> None:
+                if not show:
+                    err.print(f"[dim]-[/dim] {name}", highlight=False)
+                    status.update(name)  # type: ignore[union-attr]
+
+            run = run_plan(s, out_dir, time_limit=time_limit, design_time_limit=design_time_limit, seed=seed,
+                           step=step)
+        summary = run.summary
+        if as_json:
+            print_json(summary)
+            return
+        d = summary["design"]
+        out.print(f"owl plan - {s.name}: cost {d['objective']:,.0f} {s.finance.currency} a year ({d['status']}, gap "
+                  f"{d['gap']:.3%}); open {', '.join(d['open'])}", highlight=False)
+        for job in summary["routing"]:
+            out.print(f"  {job['job']}: {job['clients']} stops, {job['vehicles']} vehicles, cost {job['cost']}",
+                      highlight=False)
+        out.print("steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary["steps"].items())
+                  + f"; total {summary['runtime_s']:.1f} s", highlight=False)
+        out.print(f"wrote {out_dir / 'report.html'} and {len(summary['outputs']) - 1} more files", highlight=False)
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def map_cmd(
+    scenario: ScenarioOpt = None,
+    plan: Annotated[Path | None, typer.Option("--plan", help="A plan folder (its plan.gpkg) or a .gpkg file.")]
+    = None,
+    output: Annotated[Path, typer.Option("--out", help="Map file: .html (folium) or .png.", dir_okay=False)]
+    = Path("owl-map.html"),
+) -> None:
+    """Draw a map of a scenario's network, or of a saved plan (its GeoPackage)."""
+    from logistics.report.layers import plan_layers, read_layers
+    from logistics.report.maps import folium_map, png_map
+
+    with guard():
+        if output.suffix.lower() not in (".html", ".png"):
+            raise fail(f"--out: {output} must end in .html or .png. Fix: e.g. --out map.html")
+        if plan is not None:
+            gpkg = plan / "plan.gpkg" if plan.is_dir() else plan
+            if not gpkg.is_file():
+                raise fail(f"--plan: {gpkg} does not exist. Fix: run 'owl plan --out DIR' first, or name a .gpkg")
+            try:
+                layers = read_layers(gpkg)
+            except Exception as exc:  # pyogrio raises its own error types for unreadable files
+                raise fail(f"--plan: cannot read {gpkg} as a GeoPackage ({exc.__class__.__name__}). "
+                           "Fix: pass the plan.gpkg written by owl plan") from None
+            title = gpkg.parent.name
+        else:
+            s = load_scenario(scenario)
+            layers = plan_layers(s)
+            title = s.name
+        if output.suffix.lower() == ".png":
+            atomic_write_bytes(output, png_map(layers, title=title))
+        else:
+            atomic_write_text(output, folium_map(layers))
+        err.print(f"wrote {output}", highlight=False)

@@ -1,0 +1,146 @@
+"""Map layers of a plan as GeoDataFrames (EPSG:4326): sites, lanes with their flow, design flows, vehicle routes.
+
+The same tables feed the GeoPackage and GeoJSON exports, the static PNG map, the folium map and the report's
+own SVG map, so every picture shows the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import LineString, Point
+
+from logistics.design import DesignResult
+from logistics.io import atomic_write_bytes, atomic_write_text
+from logistics.routing import RoutingResult
+from logistics.scenario import Scenario
+from logistics.scenario.routes import build_network, channel_routes
+
+__all__ = ["PlanLayers", "plan_layers", "read_layers", "write_geojson", "write_geopackage"]
+
+CRS = "EPSG:4326"
+LAYERS = ("sites", "lanes", "flows", "routes")
+
+
+@dataclass(frozen=True)
+class PlanLayers:
+    """The four layers of a plan; ``flows`` and ``routes`` are empty when there is no design or routing."""
+
+    sites: gpd.GeoDataFrame
+    lanes: gpd.GeoDataFrame
+    flows: gpd.GeoDataFrame
+    routes: gpd.GeoDataFrame
+
+    def items(self) -> list[tuple[str, gpd.GeoDataFrame]]:
+        return [(name, getattr(self, name)) for name in LAYERS]
+
+
+def _empty(columns: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}), geometry=[], crs=CRS)
+
+
+def plan_layers(s: Scenario, design: DesignResult | None = None,
+                routing: Sequence[tuple[str, RoutingResult]] = ()) -> PlanLayers:
+    """Layers of the scenario's network, with the design's flows and the routes when given."""
+    net = build_network(s).network
+    where = {p.id: (p.lon, p.lat) for p in net.places}
+    for m in s.markets:
+        where.setdefault(m.id, (m.lon, m.lat))
+    open_sites = set(design.plan.open_sites) if design is not None else set()
+    load = dict(design.evaluation.site_load) if design is not None else {}
+    rows = []
+    kinds: list[tuple[str, Sequence[Any]]] = [("origin", s.origins), ("gateway", s.gateways),
+                                              ("entry", s.entries), ("warehouse", s.warehouses),
+                                              ("market", s.markets)]
+    for role, items in kinds:
+        for it in items:
+            decided = role == "warehouse" or (design is not None and it.id in design.instance.site_ids)
+            rows.append({"id": it.id, "name": getattr(it, "name", it.id), "role": role,
+                         "kind": getattr(it, "kind", role),
+                         "open": (it.id in open_sites) if decided and design is not None else True,
+                         "load": float(load.get(it.id, 0.0)), "lon": float(it.lon), "lat": float(it.lat)})
+    sites = gpd.GeoDataFrame(rows, geometry=[Point(r["lon"], r["lat"]) for r in rows], crs=CRS)
+
+    lane_units: dict[str, float] = {}
+    flow_rows, flow_geom = [], []
+    if design is not None:
+        inst = design.instance
+        routes = channel_routes(s)
+        from logistics.chain.evaluate import flows
+
+        f = flows(s)
+        assert len(f) == inst.n_options
+        for k in (int(i) for i in np.nonzero(design.plan.shares > 1e-9)[0]):
+            r = routes[int(f.route[k])]
+            units = float(design.plan.shares[k] * inst.demand_qty[inst.opt_demand[k]])
+            for leg in r.legs:
+                lane_units[leg.id] = lane_units.get(leg.id, 0.0) + units
+            stops = [r.origin, r.gateway] + ([r.warehouse] if r.warehouse else []) + [r.market]
+            flow_rows.append({"option": inst.opt_label[k], "product": inst.demand_ids[inst.opt_demand[k]].split("@")[0],
+                              "market": r.market, "channel": r.channel.value, "mode": r.line_haul.mode.value,
+                              "warehouse": r.warehouse or "", "share": float(design.plan.shares[k]),
+                              "units_per_year": units})
+            flow_geom.append(LineString([where[x] for x in stops]))
+    flows_gdf = (gpd.GeoDataFrame(flow_rows, geometry=flow_geom, crs=CRS) if flow_rows else
+                 _empty(["option", "product", "market", "channel", "mode", "warehouse", "share", "units_per_year"]))
+
+    lane_rows, lane_geom = [], []
+    for lane in net.lanes:
+        lane_rows.append({"id": lane.id, "origin": lane.origin, "destination": lane.destination,
+                          "mode": lane.mode.value, "distance_km": float(lane.distance_km),
+                          "transit_days": float(lane.transit_mean_days),
+                          "units_per_year": float(lane_units.get(lane.id, 0.0))})
+        lane_geom.append(LineString([where[lane.origin], where[lane.destination]]))
+    lanes = gpd.GeoDataFrame(lane_rows, geometry=lane_geom, crs=CRS)
+
+    route_rows, route_geom = [], []
+    for job, result in routing:
+        p = result.problem
+        for k, (route, arr) in enumerate(zip(result.routes, result.check.arrivals, strict=True), start=1):
+            vt = p.vehicle_types[route.vehicle_type]
+            locs = [vt.start_depot, *[c + p.n_depots for c in route.clients], vt.end_depot]
+            route_rows.append({"job": job, "route": k, "vehicle": vt.name or str(route.vehicle_type),
+                               "stops": len(route.clients),
+                               "first_arrival_h": round(arr[0] / 3600, 3) if arr else None,
+                               "last_arrival_h": round(arr[-1] / 3600, 3) if arr else None})
+            route_geom.append(LineString([tuple(p.coords[i]) for i in locs]))
+    routes_gdf = (gpd.GeoDataFrame(route_rows, geometry=route_geom, crs=CRS) if route_rows else
+                  _empty(["job", "route", "vehicle", "stops", "first_arrival_h", "last_arrival_h"]))
+    return PlanLayers(sites, lanes, flows_gdf, routes_gdf)
+
+
+def write_geopackage(layers: PlanLayers, path: str | Path) -> Path:
+    """All layers in one GeoPackage (pyogrio), written to a temporary file first and then renamed into place."""
+    import tempfile
+
+    import pyogrio
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        part = Path(tmp) / path.name
+        for name, gdf in layers.items():
+            if len(gdf):
+                pyogrio.write_dataframe(gdf, part, layer=name, driver="GPKG")
+        atomic_write_bytes(path, part.read_bytes())
+    return path
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """One layer as GeoJSON, atomically."""
+    return atomic_write_text(path, gdf.to_json(drop_id=True) + "\n")
+
+
+def read_layers(path: str | Path) -> PlanLayers:
+    """The layers of a plan's GeoPackage (missing layers come back empty)."""
+    import pyogrio
+
+    path = Path(path)
+    names = {row[0] for row in pyogrio.list_layers(path)}
+    got = {n: (gpd.read_file(path, layer=n) if n in names else _empty([])) for n in LAYERS}
+    return PlanLayers(**got)

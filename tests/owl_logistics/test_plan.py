@@ -1,0 +1,132 @@
+"""``owl plan`` end to end on the built-in scenario: every output written, readable, consistent and replaceable;
+the HTML report self-contained and rendered by a real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from typer.testing import CliRunner
+
+from logistics import builtin
+from logistics.cli.app import app
+from logistics.plan import OUTPUTS
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def plan_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("plan")
+    r = runner.invoke(app, ["plan", "--out", str(out), "--time-limit", "1", "--json"])
+    assert r.exit_code == 0, r.output
+    (out / "stdout.json").write_text(r.stdout)
+    return out
+
+
+def test_every_output_is_written(plan_dir: Path) -> None:
+    names = {p.name for p in plan_dir.iterdir()}
+    assert set(OUTPUTS) <= names
+    assert names - set(OUTPUTS) == {"stdout.json"}  # no temporary files left behind
+
+
+def test_summary_records_steps_and_matches_stdout(plan_dir: Path) -> None:
+    summary = json.loads((plan_dir / "summary.json").read_text())
+    assert summary == json.loads((plan_dir / "stdout.json").read_text())
+    assert set(summary["steps"]) >= {"chain", "design", "pickups", "last_mile", "screening", "outputs"}
+    assert summary["runtime_s"] >= sum(summary["steps"].values()) - 0.5
+    assert summary["design"]["status"] == "optimal"
+    assert all(job["feasible"] for job in summary["routing"])
+
+
+def test_geopackage_reads_back_with_the_plan(plan_dir: Path) -> None:
+    """Every product-market demand is served once, so the flows' units add up to the total demand; open
+    warehouses in the sites layer are the design's; one route feature per vehicle route."""
+    summary = json.loads((plan_dir / "summary.json").read_text())
+    gpkg = plan_dir / "plan.gpkg"
+    sites = gpd.read_file(gpkg, layer="sites")
+    flows = gpd.read_file(gpkg, layer="flows")
+    routes = gpd.read_file(gpkg, layer="routes")
+    lanes = gpd.read_file(gpkg, layer="lanes")
+    assert sites.crs.to_epsg() == 4326
+    assert set(sites.geom_type) == {"Point"}
+    assert set(flows.geom_type) == {"LineString"}
+    assert set(routes.geom_type) == {"LineString"}
+    total = sum(u for m in builtin().markets for u in m.demand_per_year.values())
+    assert flows["units_per_year"].sum() == pytest.approx(total, rel=1e-6)
+    wh = sites[sites["role"] == "warehouse"]
+    assert set(wh[wh["open"].astype(bool)]["id"]) == {s for s in summary["design"]["open"] if s.startswith("WH-")}
+    assert len(routes) == sum(job["vehicles"] for job in summary["routing"])
+    assert (lanes["units_per_year"] > 0).any()
+    again = gpd.read_file(plan_dir / "flows.geojson")
+    assert len(again) == len(flows)
+    assert again["units_per_year"].sum() == pytest.approx(flows["units_per_year"].sum())
+
+
+def test_report_is_self_contained(plan_dir: Path) -> None:
+    page = (plan_dir / "report.html").read_text()
+    assert "<svg" in page
+    assert "data:image/png;base64," in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+
+
+def test_rerun_replaces_the_files(plan_dir: Path, tmp_path: Path) -> None:
+    """A second run into a copy of the folder replaces every output and leaves nothing else."""
+    copy = tmp_path / "again"
+    shutil.copytree(plan_dir, copy)
+    old = {n: (copy / n).stat().st_ino for n in OUTPUTS}
+    r = runner.invoke(app, ["plan", "--out", str(copy), "--time-limit", "1", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert all((copy / n).stat().st_ino != old[n] for n in OUTPUTS)  # renamed into place, not rewritten
+    assert {p.name for p in copy.iterdir()} == {*OUTPUTS, "stdout.json"}
+
+
+def test_map_command(plan_dir: Path, tmp_path: Path) -> None:
+    png = tmp_path / "m.png"
+    r = runner.invoke(app, ["map", "--plan", str(plan_dir), "--out", str(png)])
+    assert r.exit_code == 0, r.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = tmp_path / "m.html"
+    r = runner.invoke(app, ["map", "--out", str(page)])
+    assert r.exit_code == 0
+    assert "leaflet" in page.read_text().lower()
+    for args, needle in ((["map", "--out", str(tmp_path / "m.txt")], "--out"),
+                         (["map", "--plan", str(tmp_path / "none"), "--out", str(png)], "--plan")):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2
+        assert needle in r.stderr
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def test_report_renders_in_headless_chromium(plan_dir: Path, tmp_path: Path) -> None:
+    """Load the report in a real headless Chromium: a screenshot that is not blank, no console errors.
+
+    Skipped where no Chromium is installed, unless OWL_REQUIRE_BROWSER=1 (set by .ci/run, which installs
+    Debian's chromium package), in which case a missing browser fails the test.
+    """
+    exe = _chromium()
+    if exe is None:
+        if os.environ.get("OWL_REQUIRE_BROWSER") == "1":
+            pytest.fail("OWL_REQUIRE_BROWSER=1 but no chromium on PATH; install Debian's chromium package")
+        pytest.skip("no chromium installed")
+    shot = tmp_path / "report.png"
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr",
+           "--v=0", "--window-size=1280,2400", "--virtual-time-budget=5000", f"--screenshot={shot}",
+           (plan_dir / "report.html").as_uri()]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert shot.exists(), proc.stderr[-2000:]
+    console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert not console, console
+    import matplotlib.image as mpimg
+
+    pixels = mpimg.imread(shot)
+    assert pixels.std() > 0.05  # a blank page is one colour
