@@ -6,7 +6,7 @@ these into a one-line message and exit code 2 (bad input) or 1 (infeasible or fa
 
 from __future__ import annotations
 
-__all__ = ["InfeasibleError", "OwlError", "ScenarioError"]
+__all__ = ["InfeasibleError", "OutputError", "OwlError", "ScenarioError"]
 
 
 class OwlError(Exception):
@@ -42,3 +42,23 @@ class InfeasibleError(OwlError):
     """A request has no feasible answer (for example no route meets any channel pattern)."""
 
     exit_code = 1
+
+
+class OutputError(OwlError):
+    """An output file or folder cannot be written (no permission, disk full, a file where a folder should be).
+
+    Parameters
+    ----------
+    path
+        The file or folder that could not be written.
+    option
+        The command-line option or argument that named it (``--out``).
+    problem
+        What went wrong (the operating system's message).
+    """
+
+    def __init__(self, path: str, option: str, problem: str) -> None:
+        self.path = path
+        self.option = option
+        super().__init__(f"{option}: cannot write {path}: {problem}. Fix: choose a folder you can write to, "
+                         "with free space")

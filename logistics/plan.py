@@ -8,9 +8,15 @@ Steps, each timed:
    carry the most weight in the design, for the clusters that ship through them;
 4. **last mile** — a day's deliveries around each open overseas warehouse;
 5. **screening** — measure 8: before / measure 8 / optimized screening placement (when the scenario has it);
-6. **outputs** — into one folder, each file written to a temporary name and renamed: ``report.html`` (one
-   self-contained page), ``map.png``, ``map.html`` (folium), ``plan.gpkg`` (layers sites, lanes, flows, routes),
-   one GeoJSON per layer and ``summary.json`` (with the step timings).
+6. **outputs** — into one folder: ``report.html`` (one self-contained page), ``map.png``, ``map.html`` (folium),
+   ``plan.gpkg`` (layers sites, lanes, flows, routes), one GeoJSON per layer and ``summary.json`` (with the step
+   timings). Every file is first written to a hidden temporary name; only when all are written are they renamed
+   into place, ``summary.json`` last. A run that fails or is interrupted before then leaves the previous outputs
+   untouched (and its temporary files are removed, or cleared by the next run).
+
+Same scenario and seed give the same sampled day, design and files, except where a solver stops on its wall-clock
+time limit before finishing (routing always; the design only when it hits its limit), whose result depends on the
+machine's speed and load.
 
 This module sits above the solver packages (it calls chain, design, routing, screening and report) and below the
 CLI; see docs/architecture.md.
@@ -18,6 +24,8 @@ CLI; see docs/architecture.md.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,14 +33,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyogrio.errors
 
 from logistics import __version__
 from logistics.chain.evaluate import evaluate, flows
 from logistics.design import DesignResult, solve_design
 from logistics.design.scenario import design_instance
-from logistics.io import atomic_write_bytes, atomic_write_json, atomic_write_text
+from logistics.errors import OutputError
+from logistics.io import StagedOutputs, remove_stale_temps
 from logistics.report.html import bar_chart_png, render_report
-from logistics.report.layers import plan_layers, write_geojson, write_geopackage
+from logistics.report.layers import plan_layers, write_geopackage_to
 from logistics.report.maps import folium_map, png_map, svg_map
 from logistics.routing import RoutingResult, solve
 from logistics.routing.builders import lastmile_problem, pickup_problem
@@ -95,11 +105,36 @@ def run_plan(s: Scenario, out: str | Path, *, time_limit: float = 10.0, design_t
     Raises
     ------
     DesignInfeasibleError
-        When the scenario's design has no feasible plan (nothing is written then).
+        When the scenario's design has no feasible plan (no file is written then).
+    OutputError
+        When ``out`` cannot be created or written (checked before any solving, and again while writing).
+
+    Notes
+    -----
+    A routing day that comes back infeasible is not an exception: the outputs are written, and
+    ``summary["routing_infeasible"]`` names the jobs (``owl plan`` then exits 1).
     """
     say = step or (lambda _name: None)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(out, OUTPUTS)
+        # Fail now, not after minutes of solving, when the folder cannot take a file.
+        fd, probe = tempfile.mkstemp(prefix=".owl-plan.", suffix=".tmp", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(str(out), "--out", exc.strerror or str(exc)) from None
+    try:
+        return _run(s, out, time_limit, design_time_limit, seed, say)
+    except BaseException:
+        if created and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # a failed first run leaves no empty folder behind
+        raise
+
+
+def _run(s: Scenario, out: Path, time_limit: float, design_time_limit: float, seed: int, say: Step) -> PlanRun:
     t_all = time.perf_counter()
     steps: dict[str, float] = {}
 
@@ -125,8 +160,8 @@ def run_plan(s: Scenario, out: str | Path, *, time_limit: float = 10.0, design_t
     if s.routing is not None:
         for hub, clusters in _pickup_jobs(s, design):
             problem = pickup_problem(s, hub=hub, clusters=clusters, seed=seed)
-            # Sellers no truck from this hub can reach within their pickup window: their cluster is left to a
-            # nearer hub (reported), rather than making the whole day infeasible.
+            # A cluster with a seller no truck from this hub can reach within the pickup window would make the
+            # whole day infeasible; it is left out of this hub's routes and reported in the summary.
             far = sorted({problem.client_name(c).rsplit("-", 1)[0] for c, _ in unreachable_clients(problem)})
             near = [c for c in clusters if c not in far]
             if far:
@@ -134,6 +169,7 @@ def run_plan(s: Scenario, out: str | Path, *, time_limit: float = 10.0, design_t
             if not near:
                 continue
             if far:
+                # Sampling is per cluster, so the clusters kept have exactly the sellers checked above.
                 problem = pickup_problem(s, hub=hub, clusters=near, seed=seed)
             say(f"pickups: sellers of {', '.join(near)} to {hub}")
             routing.append((f"pickups to {hub}", solve(problem, time_limit=time_limit, seed=seed)))
@@ -169,14 +205,18 @@ def run_plan(s: Scenario, out: str | Path, *, time_limit: float = 10.0, design_t
         units[str(row["channel"])] = units.get(str(row["channel"]), 0.0) + float(row["units_per_year"])
     djson: dict[str, Any] = design.to_json()
     djson.pop("flows")
+    warehouse_ids = {w.id for w in s.warehouses}
     summary: dict[str, Any] = {
         "scenario": s.name, "description": s.description, "date": s.date.isoformat(), "seed": seed,
         "currency": s.finance.currency, "owl_version": __version__, "time_limit_s": time_limit,
-        "chain": chain, "design": djson, "units_by_channel": units,
+        "design_time_limit_s": design_time_limit, "chain": chain, "design": djson,
+        "open_warehouses": [w for w in design.open_sites if w in warehouse_ids],
+        "open_hubs": [h for h in design.open_sites if h not in warehouse_ids], "units_by_channel": units,
         "routing": [{"job": job, "clients": r.problem.n_clients, "vehicles": len(r.routes),
                      "cost": round(r.cost, 2) if r.feasible else None,
                      "km": round(r.check.distance / r.problem.distance_unit / 1000, 1), "feasible": r.feasible,
                      "backend": r.backend, "runtime_s": round(r.runtime_s, 2)} for job, r in routing],
+        "routing_infeasible": [job for job, r in routing if not r.feasible],
         "pickup_clusters_out_of_reach": skipped, "screening": screening, "outputs": list(OUTPUTS),
     }
     png = png_map(layers, title=f"owl plan - {s.name}")
@@ -184,16 +224,21 @@ def run_plan(s: Scenario, out: str | Path, *, time_limit: float = 10.0, design_t
     charts = {"cost_by_stage": bar_chart_png({k: v for k, v in by_stage.items() if k != "goods"},
                                              title="annual cost by stage (goods excluded)",
                                              xlabel=s.finance.currency)}
-    atomic_write_bytes(out / "map.png", png)
-    atomic_write_text(out / "map.html", folium_map(layers))
-    write_geopackage(layers, out / "plan.gpkg")
-    for name, gdf in layers.items():
-        write_geojson(gdf, out / f"{name}.geojson")
-    steps["outputs"] = time.perf_counter() - t0
-    summary["steps"] = {k: round(v, 2) for k, v in steps.items()}
-    summary["runtime_s"] = round(time.perf_counter() - t_all, 2)
-    charts["steps"] = bar_chart_png(summary["steps"], title="seconds per step", xlabel="s")
-    atomic_write_text(out / "report.html", render_report(summary, map_svg=svg_map(layers), map_png=png,
-                                                          charts=charts))
-    atomic_write_json(out / "summary.json", summary)
+    try:
+        with StagedOutputs() as staged:
+            staged.write_bytes(out / "map.png", png)
+            staged.write_text(out / "map.html", folium_map(layers))
+            write_geopackage_to(layers, staged.path(out / "plan.gpkg"),
+                                last_change=f"{s.date.isoformat()}T00:00:00.000Z")
+            for name, gdf in layers.items():
+                staged.write_text(out / f"{name}.geojson", gdf.to_json(drop_id=True) + "\n")
+            steps["outputs"] = time.perf_counter() - t0
+            summary["steps"] = {k: round(v, 2) for k, v in steps.items()}
+            summary["runtime_s"] = round(time.perf_counter() - t_all, 2)
+            charts["steps"] = bar_chart_png(summary["steps"], title="seconds per step", xlabel="s")
+            staged.write_text(out / "report.html", render_report(summary, map_svg=svg_map(layers), map_png=png,
+                                                                 charts=charts))
+            staged.write_json(out / "summary.json", summary)
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise OutputError(str(out), "--out", getattr(exc, "strerror", None) or str(exc)) from None
     return PlanRun(summary, design, tuple(routing))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,10 +49,11 @@ def guard() -> Iterator[None]:
         raise fail("interrupted", 130) from None
 
 
-def check_time_limit(time_limit: float) -> None:
-    """Refuse a solver time limit that is not positive (exit 2)."""
-    if not time_limit > 0:
-        raise fail(f"--time-limit: {time_limit:g} must be > 0 seconds. Fix: pass for example --time-limit 10")
+def check_time_limit(time_limit: float, option: str = "--time-limit") -> None:
+    """Refuse a solver time limit that is not a positive, finite number of seconds (exit 2)."""
+    if not (time_limit > 0 and math.isfinite(time_limit)):
+        raise fail(f"{option}: {time_limit:g} must be a finite number of seconds > 0. Fix: pass for example "
+                   f"{option} 10")
 
 
 def scenario_from(path: Path | None) -> Scenario:

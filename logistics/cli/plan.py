@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from logistics.cli._common import ScenarioOpt, check_time_limit, err, fail, guard, out, print_json
+from logistics.errors import OutputError
 from logistics.io import atomic_write_bytes, atomic_write_text
 from logistics.scenario import load_scenario
 
@@ -21,7 +22,7 @@ def plan_cmd(
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds per routing solve.")] = 10.0,
     design_time_limit: Annotated[float, typer.Option("--design-time-limit",
                                                      help="Seconds for the network design.")] = 60.0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the sampled day and the routing search.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the sampled day and the routing search.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON summary on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
 ) -> None:
@@ -31,7 +32,7 @@ def plan_cmd(
 
     with guard():
         check_time_limit(time_limit)
-        check_time_limit(design_time_limit)
+        check_time_limit(design_time_limit, "--design-time-limit")
         if out_dir.exists() and not out_dir.is_dir():
             raise fail(f"--out: {out_dir} is a file. Fix: name a folder")
         s = load_scenario(scenario)
@@ -45,18 +46,29 @@ def plan_cmd(
             run = run_plan(s, out_dir, time_limit=time_limit, design_time_limit=design_time_limit, seed=seed,
                            step=step)
         summary = run.summary
+        bad = summary["routing_infeasible"]
         if as_json:
             print_json(summary)
-            return
-        d = summary["design"]
-        out.print(f"owl plan - {s.name}: cost {d['objective']:,.0f} {s.finance.currency} a year ({d['status']}, gap "
-                  f"{d['gap']:.3%}); open {', '.join(d['open'])}", highlight=False)
-        for job in summary["routing"]:
-            out.print(f"  {job['job']}: {job['clients']} stops, {job['vehicles']} vehicles, cost {job['cost']}",
-                      highlight=False)
-        out.print("steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary["steps"].items())
-                  + f"; total {summary['runtime_s']:.1f} s", highlight=False)
-        out.print(f"wrote {out_dir / 'report.html'} and {len(summary['outputs']) - 1} more files", highlight=False)
+        else:
+            _print_summary(summary, s.name, s.finance.currency, out_dir)
+        if bad:
+            # The outputs are written (the report shows the infeasible days), but a script must not take this
+            # run for a complete plan.
+            raise fail(f"routing found no feasible day for {', '.join(bad)}: see the report's routing table. Fix: "
+                       "give the scenario's [routing] fleet more vehicles or longer shifts, or raise --time-limit",
+                       1)
+
+
+def _print_summary(summary: dict[str, Any], name: str, currency: str, out_dir: Path) -> None:
+    d = summary["design"]
+    out.print(f"owl plan - {name}: cost {d['objective']:,.0f} {currency} a year ({d['status']}, gap "
+              f"{d['gap']:.3%}); open {', '.join(d['open'])}", highlight=False)
+    for job in summary["routing"]:
+        out.print(f"  {job['job']}: {job['clients']} stops, {job['vehicles']} vehicles, cost {job['cost']}",
+                  highlight=False)
+    out.print("steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary["steps"].items())
+              + f"; total {summary['runtime_s']:.1f} s", highlight=False)
+    out.print(f"wrote {out_dir / 'report.html'} and {len(summary['outputs']) - 1} more files", highlight=False)
 
 
 class _Null:
@@ -85,18 +97,17 @@ def map_cmd(
             gpkg = plan / "plan.gpkg" if plan.is_dir() else plan
             if not gpkg.is_file():
                 raise fail(f"--plan: {gpkg} does not exist. Fix: run 'owl plan --out DIR' first, or name a .gpkg")
-            try:
-                layers = read_layers(gpkg)
-            except Exception as exc:  # pyogrio raises its own error types for unreadable files
-                raise fail(f"--plan: cannot read {gpkg} as a GeoPackage ({exc.__class__.__name__}). "
-                           "Fix: pass the plan.gpkg written by owl plan") from None
+            layers = read_layers(gpkg)
             title = gpkg.parent.name
         else:
             s = load_scenario(scenario)
             layers = plan_layers(s)
             title = s.name
-        if output.suffix.lower() == ".png":
-            atomic_write_bytes(output, png_map(layers, title=title))
-        else:
-            atomic_write_text(output, folium_map(layers))
+        try:
+            if output.suffix.lower() == ".png":
+                atomic_write_bytes(output, png_map(layers, title=title))
+            else:
+                atomic_write_text(output, folium_map(layers))
+        except OSError as exc:
+            raise OutputError(str(output), "--out", exc.strerror or str(exc)) from None
         err.print(f"wrote {output}", highlight=False)

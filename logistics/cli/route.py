@@ -32,7 +32,7 @@ class Backend(StrEnum):
 
 
 TimeLimit = Annotated[float, typer.Option("--time-limit", help="Search time, seconds.")]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed (sampling and PyVRP).")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (sampling and PyVRP), 0 or more.")]
 GeoJson = Annotated[Path | None, typer.Option("--geojson", help="Write the routes as GeoJSON.", dir_okay=False)]
 Matrix = Annotated[Path | None, typer.Option("--matrix", help="Your own matrices: .npz (distance_m, duration_s) or "
                                              "a CSV of metres; the depot first.", dir_okay=False)]
@@ -158,7 +158,7 @@ def lastmile_cmd(
 def solve_cmd(
     file: Annotated[Path, typer.Argument(help="A VRPLIB .vrp (CVRP) or Solomon .txt (VRPTW) file.", dir_okay=False)],
     time_limit: Annotated[float, typer.Option("--time-limit", help="Search time, seconds.")] = 10.0,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (PyVRP).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (PyVRP).")] = 0,
     backend: Annotated[Backend, typer.Option("--backend", help="Solver backend.")] = Backend.auto,
     sol: Annotated[Path | None, typer.Option("--sol", help="Write the routes as a VRPLIB .sol file.",
                                              dir_okay=False)] = None,

@@ -138,7 +138,7 @@ def simulate_cmd(
     scenario: ScenarioOpt = None,
     config: Annotated[Config, typer.Option("--config", help="Which plan to simulate.")] = Config.measure8,
     replications: Annotated[int, typer.Option("--replications", "-n", help="Independent simulated days.")] = 10,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the replications' random streams.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the replications' random streams.")] = 0,
     workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: CPUs).")] = None,
     time_limit: TimeLimit = 10.0, gap: Gap = 0.001, volume_scale: Scale = 1.0, as_json: AsJson = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,

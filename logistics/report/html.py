@@ -32,14 +32,12 @@ img { max-width: 100%; }
 
 def bar_chart_png(values: Mapping[str, float], *, title: str, xlabel: str) -> bytes:
     """A horizontal bar chart as PNG bytes."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import matplotlib.ticker
+    from matplotlib.figure import Figure
 
     names = list(values)
-    fig, ax = plt.subplots(figsize=(7, 0.32 * len(names) + 1.2), dpi=100)
+    fig = Figure(figsize=(7, 0.32 * len(names) + 1.2), dpi=100)
+    ax = fig.subplots()
     vals = [values[n] for n in names]
     ax.barh(names, vals, color=["#c0392b" if v < 0 else "#2e86c1" for v in vals])
     ax.invert_yaxis()
@@ -50,7 +48,6 @@ def bar_chart_png(values: Mapping[str, float], *, title: str, xlabel: str) -> by
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -82,8 +79,7 @@ def render_report(summary: Mapping[str, Any], *, map_svg: str, map_png: bytes, c
     d = summary.get("design") or {}
     cur = summary.get("currency", "")
     cards = [("annual cost", f"{d.get('objective', 0):,.0f} {cur}"), ("design status", d.get("status", "-")),
-             ("proven gap", f"{d.get('gap', 0):.3%}"), ("open warehouses", len([s for s in d.get("open", [])
-                                                                              if s.startswith("WH")])),
+             ("proven gap", f"{d.get('gap', 0):.3%}"), ("open warehouses", len(summary.get("open_warehouses", []))),
              ("run time", f"{summary.get('runtime_s', 0):.0f} s")]
     parts = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>owl plan - "
              f"{html.escape(str(summary.get('scenario', '')))}</title><style>{_CSS}</style></head><body>",

@@ -17,12 +17,13 @@ import pandas as pd
 from shapely.geometry import LineString, Point
 
 from logistics.design import DesignResult
-from logistics.io import atomic_write_bytes, atomic_write_text
+from logistics.errors import ScenarioError
+from logistics.io import StagedOutputs, atomic_write_text
 from logistics.routing import RoutingResult
 from logistics.scenario import Scenario
 from logistics.scenario.routes import build_network, channel_routes
 
-__all__ = ["PlanLayers", "plan_layers", "read_layers", "write_geojson", "write_geopackage"]
+__all__ = ["PlanLayers", "plan_layers", "read_layers", "write_geojson", "write_geopackage", "write_geopackage_to"]
 
 CRS = "EPSG:4326"
 LAYERS = ("sites", "lanes", "flows", "routes")
@@ -115,20 +116,39 @@ def plan_layers(s: Scenario, design: DesignResult | None = None,
     return PlanLayers(sites, lanes, flows_gdf, routes_gdf)
 
 
-def write_geopackage(layers: PlanLayers, path: str | Path) -> Path:
-    """All layers in one GeoPackage (pyogrio), written to a temporary file first and then renamed into place."""
-    import tempfile
+def write_geopackage(layers: PlanLayers, path: str | Path, *, last_change: str | None = None) -> Path:
+    """All layers in one GeoPackage (pyogrio), written to a temporary file first and then renamed into place.
 
+    Parameters
+    ----------
+    layers
+        The plan's layers; empty ones are left out.
+    path
+        The ``.gpkg`` file to write.
+    last_change
+        The timestamp GeoPackage stores for each layer (ISO 8601, e.g. ``2026-07-01T00:00:00Z``); by default the
+        time of writing. Pass a fixed one for byte-identical files from identical inputs.
+    """
+    path = Path(path)
+    with StagedOutputs() as staged:
+        write_geopackage_to(layers, staged.path(path), last_change=last_change)
+    return path
+
+
+def write_geopackage_to(layers: PlanLayers, path: Path, *, last_change: str | None = None) -> None:
+    """Write the layers to a new GeoPackage at ``path`` directly (the caller makes it atomic)."""
     import pyogrio
 
-    path = Path(path)
-    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
-        part = Path(tmp) / path.name
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    if last_change is not None:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": last_change})
+    try:
         for name, gdf in layers.items():
             if len(gdf):
-                pyogrio.write_dataframe(gdf, part, layer=name, driver="GPKG")
-        atomic_write_bytes(path, part.read_bytes())
-    return path
+                pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG")
+    finally:
+        if last_change is not None:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
@@ -136,11 +156,37 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     return atomic_write_text(path, gdf.to_json(drop_id=True) + "\n")
 
 
+_REQUIRED = {"sites": ("id", "role", "lat", "lon", "open"), "lanes": ("id", "mode", "units_per_year"),
+             "flows": (), "routes": ("job", "route", "stops")}
+
+
 def read_layers(path: str | Path) -> PlanLayers:
-    """The layers of a plan's GeoPackage (missing layers come back empty)."""
+    """The layers of a plan's GeoPackage (missing layers other than ``sites`` come back empty).
+
+    Raises
+    ------
+    ScenarioError
+        When the file is not a GeoPackage, has no ``sites`` layer, or a layer lacks a column owl's maps need
+        (the message names the file, the layer and the column).
+    """
     import pyogrio
 
     path = Path(path)
-    names = {row[0] for row in pyogrio.list_layers(path)}
-    got = {n: (gpd.read_file(path, layer=n) if n in names else _empty([])) for n in LAYERS}
+    fix = "pass the plan.gpkg written by 'owl plan', or run 'owl plan --out DIR' again"
+    try:
+        names = {row[0] for row in pyogrio.list_layers(path)}
+        got = {n: (gpd.read_file(path, layer=n) if n in names else _empty(list(_REQUIRED[n]))) for n in LAYERS}
+    except Exception as exc:  # pyogrio raises its own error types for unreadable or foreign files
+        raise ScenarioError(str(path), "(file)", f"not a readable GeoPackage ({exc.__class__.__name__})",
+                            fix) from None
+    if "sites" not in names:
+        raise ScenarioError(str(path), "sites", "no 'sites' layer", fix)
+    for n, cols in _REQUIRED.items():
+        if n not in names:
+            continue
+        missing = [c for c in cols if c not in got[n].columns]
+        if missing:
+            raise ScenarioError(str(path), f"{n}.{missing[0]}", f"layer {n!r} has no column {missing[0]!r}", fix)
+        if got[n].crs is not None and got[n].crs.to_epsg() != 4326:
+            got[n] = got[n].to_crs(CRS)
     return PlanLayers(**got)

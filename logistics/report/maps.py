@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 from typing import Any
 
 import geopandas as gpd
@@ -68,12 +69,11 @@ def _width(units: np.ndarray, lo: float = 0.6, hi: float = 6.0) -> np.ndarray:
 
 def png_map(layers: PlanLayers, *, title: str = "", dpi: int = 110) -> bytes:
     """The plan on a world map as PNG bytes: lanes sized by flow, sites coloured by role, open warehouses."""
-    import matplotlib
+    # A bare Figure (not pyplot) so that a library call never switches the user's matplotlib backend.
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(12, 6.2), dpi=dpi)
+    fig = Figure(figsize=(12, 6.2), dpi=dpi)
+    ax = fig.subplots()
     _shift_countries(countries()).plot(ax=ax, color="#f2f2ef", edgecolor="#b9b9b4", linewidth=0.4)
     lanes = _shift_lines(layers.lanes)
     used = lanes[lanes["units_per_year"] > 0] if len(lanes) else lanes
@@ -104,13 +104,25 @@ def png_map(layers: PlanLayers, *, title: str = "", dpi: int = 110) -> bytes:
         ax.set_title(title, fontsize=10)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
     return buf.getvalue()
 
 
+def _stable_ids(root: Any) -> None:
+    """Number folium's elements in tree order instead of its random ids, so the same plan gives the same page."""
+    count = itertools.count()
+
+    def walk(element: Any) -> None:
+        element._id = f"{next(count):05d}"
+        for child in element._children.values():
+            walk(child)
+
+    walk(root)
+
+
 def folium_map(layers: PlanLayers) -> str:
-    """An interactive folium (Leaflet) page with a layer per kind of site, lanes sized by flow, design flows and
-    routes; the layer control switches them. Leaflet and the tiles load from the internet when it is opened."""
+    """An interactive folium (Leaflet) page: layers for lanes sized by flow, open warehouses, each kind of site,
+    the design's flows and the vehicle routes; the layer control switches them. Leaflet and the map tiles load
+    from the internet when the page is opened (the HTML report's own map needs no network)."""
     import folium
 
     sites = layers.sites
@@ -126,13 +138,29 @@ def folium_map(layers: PlanLayers) -> str:
         folium.PolyLine(coords, color=_color(row["mode"]), weight=float(w), opacity=0.7,
                         tooltip=f"{row['id']} {row['mode']}: {row['units_per_year']:,.0f} units/yr").add_to(lane_group)
     lane_group.add_to(fmap)
+    is_open = sites["open"].astype(bool)
+    wh = sites[(sites["role"] == "warehouse") & is_open]
+    if len(wh):
+        group = folium.FeatureGroup(name="open warehouses")
+        for _, row in wh.iterrows():
+            folium.Marker((row["lat"], row["lon"]), tooltip=f"{row['id']} (open warehouse)",
+                          icon=folium.Icon(color="red", icon="home")).add_to(group)
+        group.add_to(fmap)
     for role, color in _ROLE_COLOR.items():
         group = folium.FeatureGroup(name=f"{role}s")
         for _, row in sites[sites["role"] == role].iterrows():
-            is_open = bool(row["open"])
+            live = bool(row["open"])
             folium.CircleMarker((row["lat"], row["lon"]), radius=7 if role == "warehouse" else 4, color=color,
-                                fill=is_open, fill_opacity=0.9,
-                                tooltip=f"{row['id']} ({role}{'' if is_open else ', closed'})").add_to(group)
+                                fill=live, fill_opacity=0.9,
+                                tooltip=f"{row['id']} ({role}{'' if live else ', closed'})").add_to(group)
+        group.add_to(fmap)
+    if len(layers.flows):
+        group = folium.FeatureGroup(name="design flows (origin, gateway, warehouse, market)", show=False)
+        for _, row in layers.flows.iterrows():
+            folium.PolyLine([(lat, lon) for lon, lat in row.geometry.coords], color=_color(row["mode"]), weight=1,
+                            opacity=0.6, tooltip=f"{row['product']} to {row['market']}: {row['channel']} "
+                                                 f"{row['share']:.0%} ({row['units_per_year']:,.0f} units/yr)"
+                            ).add_to(group)
         group.add_to(fmap)
     if len(layers.routes):
         group = folium.FeatureGroup(name="vehicle routes")
@@ -141,7 +169,9 @@ def folium_map(layers: PlanLayers) -> str:
                             tooltip=f"{row['job']} route {row['route']}: {row['stops']} stops").add_to(group)
         group.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
-    return str(fmap.get_root().render())
+    root = fmap.get_root()
+    _stable_ids(root)
+    return str(root.render())
 
 
 def _project(lon: float, lat: float) -> tuple[float, float]:

@@ -157,11 +157,14 @@ def pickup_problem(s: Scenario, *, hub: str | None = None, clusters: list[str] |
             if c not in origins:
                 raise ScenarioError(s.path, "--cluster", f"unknown seller cluster {c!r}",
                                     f"use one of {', '.join(origins)}")
-        rng = np.random.default_rng(seed)
         pts = []
         sigma2 = math.log(1 + spec.kg_cv**2)
+        order = list(origins)
         for c in chosen:
             o = origins[c]
+            # One stream per cluster (keyed by its place in the scenario): a cluster's sellers are the same
+            # whichever other clusters are asked for, so a plan can drop a cluster without reshuffling the rest.
+            rng = np.random.default_rng([seed, order.index(c)])
             dy = rng.normal(0, spec.spread_km, spec.sellers_per_cluster) / 111.2
             dx = rng.normal(0, spec.spread_km, spec.sellers_per_cluster) / (111.2 * math.cos(math.radians(o.lat)))
             kg = rng.lognormal(math.log(spec.kg_mean) - sigma2 / 2, math.sqrt(sigma2), spec.sellers_per_cluster)

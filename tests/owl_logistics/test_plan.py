@@ -43,6 +43,8 @@ def test_summary_records_steps_and_matches_stdout(plan_dir: Path) -> None:
     assert summary["runtime_s"] >= sum(summary["steps"].values()) - 0.5
     assert summary["design"]["status"] == "optimal"
     assert all(job["feasible"] for job in summary["routing"])
+    assert summary["routing_infeasible"] == []
+    assert summary["design_time_limit_s"] == 60.0
 
 
 def test_geopackage_reads_back_with_the_plan(plan_dir: Path) -> None:
@@ -61,7 +63,8 @@ def test_geopackage_reads_back_with_the_plan(plan_dir: Path) -> None:
     total = sum(u for m in builtin().markets for u in m.demand_per_year.values())
     assert flows["units_per_year"].sum() == pytest.approx(total, rel=1e-6)
     wh = sites[sites["role"] == "warehouse"]
-    assert set(wh[wh["open"].astype(bool)]["id"]) == {s for s in summary["design"]["open"] if s.startswith("WH-")}
+    assert set(wh[wh["open"].astype(bool)]["id"]) == set(summary["open_warehouses"])
+    assert set(summary["open_warehouses"]) | set(summary["open_hubs"]) == set(summary["design"]["open"])
     assert len(routes) == sum(job["vehicles"] for job in summary["routing"])
     assert (lanes["units_per_year"] > 0).any()
     again = gpd.read_file(plan_dir / "flows.geojson")
@@ -81,6 +84,9 @@ def test_rerun_replaces_the_files(plan_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "again"
     shutil.copytree(plan_dir, copy)
     old = {n: (copy / n).stat().st_ino for n in OUTPUTS}
+    # What a killed run leaves behind: temporary files of the outputs; the next run clears them.
+    (copy / ".map.png.x1y2.tmp").write_bytes(b"half")
+    (copy / ".plan.gpkg.x1y2.tmp.gpkg").write_bytes(b"half")
     r = runner.invoke(app, ["plan", "--out", str(copy), "--time-limit", "1", "--quiet"])
     assert r.exit_code == 0, r.output
     assert all((copy / n).stat().st_ino != old[n] for n in OUTPUTS)  # renamed into place, not rewritten
@@ -101,6 +107,90 @@ def test_map_command(plan_dir: Path, tmp_path: Path) -> None:
         r = runner.invoke(app, args)
         assert r.exit_code == 2
         assert needle in r.stderr
+
+
+def test_map_command_names_what_is_wrong_with_a_geopackage(plan_dir: Path, tmp_path: Path) -> None:
+    import pyogrio
+
+    garbage = tmp_path / "garbage.gpkg"
+    garbage.write_bytes(b"not a geopackage")
+    no_sites = tmp_path / "no-sites.gpkg"
+    lanes = gpd.read_file(plan_dir / "plan.gpkg", layer="lanes")
+    pyogrio.write_dataframe(lanes, no_sites, layer="lanes", driver="GPKG")
+    no_role = tmp_path / "no-role.gpkg"
+    sites = gpd.read_file(plan_dir / "plan.gpkg", layer="sites").drop(columns=["role"])
+    pyogrio.write_dataframe(sites, no_role, layer="sites", driver="GPKG")
+    for path, needle in ((garbage, "not a readable GeoPackage"), (no_sites, "no 'sites' layer"),
+                         (no_role, "sites.role")):
+        r = runner.invoke(app, ["map", "--plan", str(path), "--out", str(tmp_path / "m.png")])
+        assert r.exit_code == 2, r.output
+        assert str(path) in r.stderr
+        assert needle in r.stderr
+        assert "Traceback" not in r.output
+    assert not (tmp_path / "m.png").exists()
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--time-limit", "0"], "--time-limit"),
+    (["--design-time-limit", "inf"], "--design-time-limit"),
+    (["--design-time-limit", "-1"], "--design-time-limit"),
+    (["--seed", "-1"], "--seed"),
+])
+def test_plan_refuses_bad_options_before_solving(tmp_path: Path, args: list[str], needle: str) -> None:
+    r = runner.invoke(app, ["plan", "--out", str(tmp_path / "p"), *args])
+    assert r.exit_code == 2, r.output
+    assert needle in r.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_plan_refuses_an_unwritable_folder_before_solving(tmp_path: Path) -> None:
+    """A folder below a regular file can never be created (also as root): exit 2 naming --out, no traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = runner.invoke(app, ["plan", "--out", str(blocker / "plan")])
+    assert r.exit_code == 2, r.output
+    assert "--out" in r.stderr
+    assert str(blocker / "plan") in r.stderr
+    assert "Traceback" not in r.output
+    r = runner.invoke(app, ["map", "--out", str(blocker / "m.html")])
+    assert r.exit_code == 2, r.output
+    assert "--out" in r.stderr
+
+
+def test_same_layers_give_the_same_files(tmp_path: Path) -> None:
+    """folium's random element ids and GeoPackage's write time would make every run's files differ."""
+    from logistics.report.layers import plan_layers, write_geopackage
+    from logistics.report.maps import folium_map
+
+    layers = plan_layers(builtin())
+    assert folium_map(layers) == folium_map(layers)
+    a = write_geopackage(layers, tmp_path / "a.gpkg", last_change="2026-07-01T00:00:00.000Z").read_bytes()
+    b = write_geopackage(layers, tmp_path / "b.gpkg", last_change="2026-07-01T00:00:00.000Z").read_bytes()
+    assert a == b
+    assert {p.name for p in tmp_path.iterdir()} == {"a.gpkg", "b.gpkg"}
+
+
+def test_staged_outputs_replace_all_or_nothing(tmp_path: Path) -> None:
+    from logistics.io import StagedOutputs
+
+    (tmp_path / "a.txt").write_text("old a")
+    (tmp_path / "b.txt").write_text("old b")
+    def fail_half_way() -> None:
+        with StagedOutputs() as staged:
+            staged.write_text(tmp_path / "a.txt", "new a")
+            staged.write_text(tmp_path / "b.txt", "new b")
+            raise RuntimeError("failed before the end")
+
+    with pytest.raises(RuntimeError):
+        fail_half_way()
+    assert (tmp_path / "a.txt").read_text() == "old a"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    with StagedOutputs() as staged:
+        staged.write_text(tmp_path / "a.txt", "new a")
+        staged.write_text(tmp_path / "b.txt", "new b")
+        assert (tmp_path / "a.txt").read_text() == "old a"  # nothing visible until the end
+    assert [(tmp_path / n).read_text() for n in ("a.txt", "b.txt")] == ["new a", "new b"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
 
 
 def _chromium() -> str | None:

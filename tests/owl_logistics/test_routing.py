@@ -157,6 +157,21 @@ def test_pickup_problem_is_reproducible_and_solvable() -> None:
     assert sum(len(x.clients) for x in r.routes) == a.n_clients
 
 
+def test_a_clusters_sellers_do_not_depend_on_the_other_clusters() -> None:
+    """``owl plan`` drops out-of-reach clusters and samples again: the kept clusters must keep their sellers."""
+    from logistics import builtin
+    from logistics.routing.builders import pickup_problem
+
+    s = builtin()
+    both = pickup_problem(s, clusters=["huadu", "panyu"], seed=5)
+    alone = pickup_problem(s, clusters=["panyu"], seed=5)
+    n = alone.n_clients
+    np.testing.assert_array_equal(both.coords[-n:], alone.coords[1:])
+    np.testing.assert_array_equal(both.pickup[-n:], alone.pickup)
+    np.testing.assert_array_equal(both.tw_early[-n:], alone.tw_early[1:])
+    assert both.client_names[-n:] == alone.client_names
+
+
 def test_road_distance_is_great_circle_times_detour() -> None:
     """Hub GZMX (23.20, 113.28) to a seller: metres = haversine km x 1.3 x 1000; seconds = km / 25 km/h."""
     from logistics import builtin
