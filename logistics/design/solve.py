@@ -189,42 +189,49 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
                    [f"demand[{d}]" for d in inst.demand_ids], inst.opt_demand[live], xid[live], np.ones(len(live)))
     use_live = xid[inst.use_opt] >= 0
     u_opt, u_site, u_amt = inst.use_opt[use_live], inst.use_site[use_live], inst.use_amount[use_live]
-    cap_sites = [t for t in range(inst.n_sites) if math.isfinite(inst.site_capacity[t]) and (u_site == t).any()]
-    extra_cols: list[int] = []
-    extra_vals: list[float] = []
-    extra_rows: list[int] = []
-    cap_ub = []
-    for r, t in enumerate(cap_sites):  # (2): sum_o a_o x_o - u_s y_s (- over_s) <= 0, or <= u_s without y_s
-        cap = float(inst.site_capacity[t])
-        if t in y:
-            extra_rows.append(r)
-            extra_cols.append(y[t].id)
-            extra_vals.append(-cap)
-        cap_ub.append(0.0 if t in y else cap)
-        if elastic:
-            over = model.add_variable(lb=0.0, name=f"over[{inst.site_ids[t]}]")
-            penalty_terms.append(over / max(cap, 1.0))
-            extra_rows.append(r)
-            extra_cols.append(over.id)
-            extra_vals.append(-1.0)
-    cap_row = np.full(inst.n_sites, -1, dtype=np.int64)
-    cap_row[cap_sites] = np.arange(len(cap_sites))
-    on_cap = cap_row[u_site] >= 0
-    bulk.add_block(np.full(len(cap_sites), -np.inf), np.array(cap_ub),
-                   [f"capacity[{inst.site_ids[t]}]" for t in cap_sites],
-                   np.concatenate([cap_row[u_site[on_cap]], np.array(extra_rows, dtype=np.int64)]),
-                   np.concatenate([xid[u_opt[on_cap]], np.array(extra_cols, dtype=np.int64)]),
-                   np.concatenate([u_amt[on_cap].astype(float), np.array(extra_vals)]))
     yid = np.full(inst.n_sites, -1, dtype=np.int64)
     for t, v in y.items():
         yid[t] = v.id
+    # Per site, its capacity row (2) and then its link rows (3), the order HiGHS's search was tuned on here.
+    has_use = np.bincount(u_site, minlength=inst.n_sites) > 0
+    has_cap = has_use & np.isfinite(inst.site_capacity)
     linked = yid[u_site] >= 0
-    l_opt, l_site = u_opt[linked], u_site[linked]
-    l_row = np.arange(len(l_opt))
-    bulk.add_block(np.full(len(l_opt), -np.inf), np.zeros(len(l_opt)),  # (3): x_o - y_s <= 0
-                   [f"link[{o},{inst.site_ids[t]}]" for o, t in zip(l_opt.tolist(), l_site.tolist(), strict=True)],
-                   np.concatenate([l_row, l_row]), np.concatenate([xid[l_opt], yid[l_site]]),
-                   np.concatenate([np.ones(len(l_opt)), -np.ones(len(l_opt))]))
+    by_site = np.argsort(u_site[linked], kind="stable")
+    l_opt, l_site = u_opt[linked][by_site], u_site[linked][by_site]
+    n_links = np.bincount(l_site, minlength=inst.n_sites)
+    start = np.concatenate([[0], np.cumsum(has_cap + n_links)[:-1]])
+    cap_row = np.where(has_cap, start, -1)
+    first_link = start + has_cap
+    l_row = first_link[l_site] + (np.arange(len(l_site)) - np.concatenate([[0], np.cumsum(n_links)])[l_site])
+    n_rows = int(has_cap.sum() + len(l_opt))
+    lb, ub = np.full(n_rows, -np.inf), np.zeros(n_rows)
+    names = [""] * n_rows
+    for o, t, r in zip(l_opt.tolist(), l_site.tolist(), l_row.tolist(), strict=True):
+        names[r] = f"link[{o},{inst.site_ids[t]}]"
+    e_row: list[int] = []
+    e_col: list[int] = []
+    e_val: list[float] = []
+    for t in np.nonzero(has_cap)[0].tolist():  # (2): sum_o a_o x_o - u_s y_s (- over_s) <= 0, or <= u_s w/o y_s
+        cap, r = float(inst.site_capacity[t]), int(cap_row[t])
+        names[r] = f"capacity[{inst.site_ids[t]}]"
+        if t in y:
+            e_row.append(r)
+            e_col.append(y[t].id)
+            e_val.append(-cap)
+        else:
+            ub[r] = cap
+        if elastic:
+            over = model.add_variable(lb=0.0, name=f"over[{inst.site_ids[t]}]")
+            penalty_terms.append(over / max(cap, 1.0))
+            e_row.append(r)
+            e_col.append(over.id)
+            e_val.append(-1.0)
+    on_cap = cap_row[u_site] >= 0
+    bulk.add_block(lb, ub, names,  # (2) and (3): x_o - y_s <= 0
+                   np.concatenate([cap_row[u_site[on_cap]], np.array(e_row, dtype=np.int64), l_row, l_row]),
+                   np.concatenate([xid[u_opt[on_cap]], np.array(e_col, dtype=np.int64), xid[l_opt], yid[l_site]]),
+                   np.concatenate([u_amt[on_cap].astype(float), np.array(e_val), np.ones(len(l_opt)),
+                                   -np.ones(len(l_opt))]))
     shortfall: dict[str, mathopt.Variable] = {}
     markets = np.array(inst.demand_market)
     for m, alpha in inst.service_target.items():  # (4)
@@ -334,26 +341,32 @@ class _Rows:
 
 def _with_rows(model: mathopt.Model, rows: _Rows, obj_ids: NDArray[np.int64],
                obj_vals: NDArray[np.float64]) -> mathopt.Model:
-    """``model`` with ``rows`` appended and ``obj_vals`` added to the objective coefficients of ``obj_ids``,
-    rebuilt from its exported proto (the variable ids stay the same)."""
+    """``model`` with ``rows`` put before its own rows and ``obj_vals`` added to the objective coefficients of
+    ``obj_ids``, rebuilt from its exported proto (the variable ids stay the same, the row ids do not)."""
     proto = model.export_model()
-    first = model.get_next_linear_constraint_id()
     lc = proto.linear_constraints
-    lc.ids.extend(range(first, first + rows.n))
-    lc.lower_bounds.extend(np.concatenate(rows.lb).tolist())
-    lc.upper_bounds.extend(np.concatenate(rows.ub).tolist())
-    if len(lc.names) or rows.names:
-        # Names are all or none: rows added through the API without one get an empty name.
-        lc.names.extend([""] * (len(lc.ids) - rows.n - len(lc.names)) + rows.names)
-    r = np.concatenate(rows.row) + first
-    c = np.concatenate(rows.col)
-    v = np.concatenate(rows.val)
+    n_old = len(lc.ids)
+    old_row = {i: k for k, i in enumerate(lc.ids)}
+    old_names = list(lc.names) or [""] * n_old
+    lbs = np.concatenate([*rows.lb, np.array(lc.lower_bounds, dtype=float)])
+    ubs = np.concatenate([*rows.ub, np.array(lc.upper_bounds, dtype=float)])
+    mat = proto.linear_constraint_matrix
+    r = np.concatenate([*rows.row, rows.n + np.array([old_row[i] for i in mat.row_ids], dtype=np.int64)])
+    c = np.concatenate([*rows.col, np.array(mat.column_ids, dtype=np.int64)])
+    v = np.concatenate([*rows.val, np.array(mat.coefficients, dtype=float)])
+    proto.ClearField("linear_constraints")
+    proto.ClearField("linear_constraint_matrix")
+    lc = proto.linear_constraints
+    lc.ids.extend(range(rows.n + n_old))
+    lc.lower_bounds.extend(lbs.tolist())
+    lc.upper_bounds.extend(ubs.tolist())
+    lc.names.extend(rows.names + old_names)
     # The proto wants the matrix in row-major order with one entry per (row, column): merge repeats, drop zeros.
-    key, inverse = np.unique(r * (int(c.max(initial=0)) + 1) + c, return_inverse=True)
+    width = int(c.max(initial=0)) + 1
+    key, inverse = np.unique(r * width + c, return_inverse=True)
     merged = np.zeros(len(key))
     np.add.at(merged, inverse, v)
     keep = merged != 0.0
-    width = int(c.max(initial=0)) + 1
     mat = proto.linear_constraint_matrix
     mat.row_ids.extend((key[keep] // width).tolist())
     mat.column_ids.extend((key[keep] % width).tolist())
