@@ -211,7 +211,7 @@ def _run(s: Scenario, out: Path, time_limit: float, design_time_limit: float, se
         "currency": s.finance.currency, "owl_version": __version__, "time_limit_s": time_limit,
         "design_time_limit_s": design_time_limit, "chain": chain, "design": djson,
         "open_warehouses": [w for w in design.open_sites if w in warehouse_ids],
-        "open_hubs": [h for h in design.open_sites if h not in warehouse_ids], "units_by_channel": units,
+        "open_hubs": [h for h in design.open_sites if h in {g.id for g in s.gateways}], "units_by_channel": units,
         "routing": [{"job": job, "clients": r.problem.n_clients, "vehicles": len(r.routes),
                      "cost": round(r.cost, 2) if r.feasible else None,
                      "km": round(r.check.distance / r.problem.distance_unit / 1000, 1), "feasible": r.feasible,
