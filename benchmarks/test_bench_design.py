@@ -3,7 +3,8 @@ default scenario's design.
 
 Quality is gated (every instance proven optimal at its published value within 1e-6); speed is recorded in the
 benchmark's ``extra_info`` (seconds per instance, and the ratio to plain HiGHS on the textbook strong and weak
-formulations measured in the same run). capa/capb/capc take minutes: ``pytest benchmarks -m slow``.
+formulations measured in the same run), and on the small set those ratios are gated below 1. capa/capb/capc
+take minutes: ``pytest benchmarks -m slow``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ def test_cflp_cap41_to_cap134(benchmark) -> None:  # type: ignore[no-untyped-def
     """All 37 small instances proven optimal at their capopt value; times against the textbook formulations."""
     info = benchmark.pedantic(_side_by_side, args=(SMALL, 120.0), rounds=1, iterations=1)
     benchmark.extra_info.update(info)
+    # Ratios within one run are robust to a slow machine: owl must beat both textbook formulations in total
+    # (measured 0.73 of the strong and 0.43 of the weak one's time: docs/benchmarks-design.md).
+    assert info["ratio_owl_to_strong"] < 1.0, info["total_s"]
+    assert info["ratio_owl_to_weak"] < 1.0, info["total_s"]
 
 
 @pytest.mark.slow

@@ -68,8 +68,13 @@ def test_geopackage_reads_back_with_the_plan(plan_dir: Path) -> None:
     assert len(routes) == sum(job["vehicles"] for job in summary["routing"])
     assert (lanes["units_per_year"] > 0).any()
     again = gpd.read_file(plan_dir / "flows.geojson")
-    assert len(again) == len(flows)
     assert again["units_per_year"].sum() == pytest.approx(flows["units_per_year"].sum())
+    for name, layer in (("sites", sites), ("lanes", lanes), ("flows", flows), ("routes", routes)):
+        geo = gpd.read_file(plan_dir / f"{name}.geojson")
+        assert len(geo) == len(layer), name
+        assert geo.crs.to_epsg() == 4326
+        assert list(geo.geom_type) == list(layer.geom_type), name
+    assert set(gpd.read_file(plan_dir / "routes.geojson")["job"]) == {job["job"] for job in summary["routing"]}
 
 
 def test_report_is_self_contained(plan_dir: Path) -> None:
