@@ -6,6 +6,8 @@ these into a one-line message and exit code 2 (bad input) or 1 (infeasible or fa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = ["InfeasibleError", "OutputError", "OwlError", "ScenarioError"]
 
 
@@ -62,3 +64,8 @@ class OutputError(OwlError):
         self.option = option
         super().__init__(f"{option}: cannot write {path}: {problem}. Fix: choose a folder you can write to, "
                          "with free space")
+
+    @classmethod
+    def from_os(cls, path: str | Path, option: str, exc: BaseException) -> OutputError:
+        """The error for an ``OSError`` (or a GDAL write error) met while writing ``path``."""
+        return cls(str(path), option, getattr(exc, "strerror", None) or str(exc))

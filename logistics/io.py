@@ -18,19 +18,9 @@ __all__ = ["StagedOutputs", "atomic_write_bytes", "atomic_write_json", "atomic_w
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; returns the path."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    with StagedOutputs() as staged:
+        staged.write_bytes(path, data)
+    return Path(path)
 
 
 def _temp_name(target: Path, keep_suffix: bool) -> Path:

@@ -42,7 +42,7 @@ from logistics.design.scenario import design_instance
 from logistics.errors import OutputError
 from logistics.io import StagedOutputs, remove_stale_temps
 from logistics.report.html import bar_chart_png, render_report
-from logistics.report.layers import plan_layers, write_geopackage_to
+from logistics.report.layers import geojson_text, plan_layers, write_geopackage_to
 from logistics.report.maps import folium_map, png_map, svg_map
 from logistics.routing import RoutingResult, solve
 from logistics.routing.builders import lastmile_problem, pickup_problem
@@ -125,7 +125,7 @@ def run_plan(s: Scenario, out: str | Path, *, time_limit: float = 10.0, design_t
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise OutputError(str(out), "--out", exc.strerror or str(exc)) from None
+        raise OutputError.from_os(out, "--out", exc) from None
     try:
         return _run(s, out, time_limit, design_time_limit, seed, say)
     except BaseException:
@@ -206,12 +206,13 @@ def _run(s: Scenario, out: Path, time_limit: float, design_time_limit: float, se
     djson: dict[str, Any] = design.to_json()
     djson.pop("flows")
     warehouse_ids = {w.id for w in s.warehouses}
+    gateway_ids = {g.id for g in s.gateways}
     summary: dict[str, Any] = {
         "scenario": s.name, "description": s.description, "date": s.date.isoformat(), "seed": seed,
         "currency": s.finance.currency, "owl_version": __version__, "time_limit_s": time_limit,
         "design_time_limit_s": design_time_limit, "chain": chain, "design": djson,
         "open_warehouses": [w for w in design.open_sites if w in warehouse_ids],
-        "open_hubs": [h for h in design.open_sites if h in {g.id for g in s.gateways}], "units_by_channel": units,
+        "open_hubs": [h for h in design.open_sites if h in gateway_ids], "units_by_channel": units,
         "routing": [{"job": job, "clients": r.problem.n_clients, "vehicles": len(r.routes),
                      "cost": round(r.cost, 2) if r.feasible else None,
                      "km": round(r.check.distance / r.problem.distance_unit / 1000, 1), "feasible": r.feasible,
@@ -231,7 +232,7 @@ def _run(s: Scenario, out: Path, time_limit: float, design_time_limit: float, se
             write_geopackage_to(layers, staged.path(out / "plan.gpkg"),
                                 last_change=f"{s.date.isoformat()}T00:00:00.000Z")
             for name, gdf in layers.items():
-                staged.write_text(out / f"{name}.geojson", gdf.to_json(drop_id=True) + "\n")
+                staged.write_text(out / f"{name}.geojson", geojson_text(gdf))
             steps["outputs"] = time.perf_counter() - t0
             summary["steps"] = {k: round(v, 2) for k, v in steps.items()}
             summary["runtime_s"] = round(time.perf_counter() - t_all, 2)
@@ -240,5 +241,5 @@ def _run(s: Scenario, out: Path, time_limit: float, design_time_limit: float, se
                                                                  charts=charts))
             staged.write_json(out / "summary.json", summary)
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise OutputError(str(out), "--out", getattr(exc, "strerror", None) or str(exc)) from None
+        raise OutputError.from_os(out, "--out", exc) from None
     return PlanRun(summary, design, tuple(routing))

@@ -109,5 +109,5 @@ def map_cmd(
             else:
                 atomic_write_text(output, folium_map(layers))
         except OSError as exc:
-            raise OutputError(str(output), "--out", exc.strerror or str(exc)) from None
+            raise OutputError.from_os(output, "--out", exc) from None
         err.print(f"wrote {output}", highlight=False)

@@ -23,7 +23,8 @@ from logistics.routing import RoutingResult
 from logistics.scenario import Scenario
 from logistics.scenario.routes import build_network, channel_routes
 
-__all__ = ["PlanLayers", "plan_layers", "read_layers", "write_geojson", "write_geopackage", "write_geopackage_to"]
+__all__ = ["PlanLayers", "geojson_text", "plan_layers", "read_layers", "write_geojson", "write_geopackage",
+           "write_geopackage_to"]
 
 CRS = "EPSG:4326"
 LAYERS = ("sites", "lanes", "flows", "routes")
@@ -151,9 +152,14 @@ def write_geopackage_to(layers: PlanLayers, path: Path, *, last_change: str | No
             pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
+def geojson_text(gdf: gpd.GeoDataFrame) -> str:
+    """One layer as the text of a GeoJSON FeatureCollection (no feature ids, a final newline)."""
+    return gdf.to_json(drop_id=True) + "\n"
+
+
 def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     """One layer as GeoJSON, atomically."""
-    return atomic_write_text(path, gdf.to_json(drop_id=True) + "\n")
+    return atomic_write_text(path, geojson_text(gdf))
 
 
 _REQUIRED = {"sites": ("id", "role", "lat", "lon", "open"), "lanes": ("id", "mode", "units_per_year"),
