@@ -162,8 +162,10 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     return atomic_write_text(path, geojson_text(gdf))
 
 
+# The columns owl's maps read from each layer (png_map, folium_map).
 _REQUIRED = {"sites": ("id", "role", "lat", "lon", "open"), "lanes": ("id", "mode", "units_per_year"),
-             "flows": (), "routes": ("job", "route", "stops")}
+             "flows": ("product", "market", "channel", "mode", "share", "units_per_year"),
+             "routes": ("job", "route", "stops")}
 
 
 def read_layers(path: str | Path) -> PlanLayers:

@@ -125,14 +125,19 @@ def test_map_command_names_what_is_wrong_with_a_geopackage(plan_dir: Path, tmp_p
     no_role = tmp_path / "no-role.gpkg"
     sites = gpd.read_file(plan_dir / "plan.gpkg", layer="sites").drop(columns=["role"])
     pyogrio.write_dataframe(sites, no_role, layer="sites", driver="GPKG")
+    no_share = tmp_path / "no-share.gpkg"
+    pyogrio.write_dataframe(gpd.read_file(plan_dir / "plan.gpkg", layer="sites"), no_share, layer="sites",
+                            driver="GPKG")
+    flows = gpd.read_file(plan_dir / "plan.gpkg", layer="flows").drop(columns=["share"])
+    pyogrio.write_dataframe(flows, no_share, layer="flows", driver="GPKG")
     for path, needle in ((garbage, "not a readable GeoPackage"), (no_sites, "no 'sites' layer"),
-                         (no_role, "sites.role")):
-        r = runner.invoke(app, ["map", "--plan", str(path), "--out", str(tmp_path / "m.png")])
+                         (no_role, "sites.role"), (no_share, "flows.share")):
+        r = runner.invoke(app, ["map", "--plan", str(path), "--out", str(tmp_path / "m.html")])
         assert r.exit_code == 2, r.output
         assert str(path) in r.stderr
         assert needle in r.stderr
         assert "Traceback" not in r.output
-    assert not (tmp_path / "m.png").exists()
+    assert not (tmp_path / "m.html").exists()
 
 
 @pytest.mark.parametrize(("args", "needle"), [
