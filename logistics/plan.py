@@ -32,22 +32,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyogrio.errors
 
 from logistics import __version__
-from logistics.chain.evaluate import evaluate, flows
-from logistics.design import DesignResult, solve_design
-from logistics.design.scenario import design_instance
+from logistics.chain import evaluate
+from logistics.design import DesignResult, scenario_design, solve_design
 from logistics.errors import OutputError
 from logistics.io import StagedOutputs, remove_stale_temps
-from logistics.report.html import bar_chart_png, render_report
-from logistics.report.layers import geojson_text, plan_layers, write_geopackage_to
-from logistics.report.maps import folium_map, png_map, svg_map
-from logistics.routing import RoutingResult, solve
-from logistics.routing.builders import lastmile_problem, pickup_problem
-from logistics.routing.evaluate import unreachable_clients
+from logistics.report import (
+    bar_chart_png,
+    folium_map,
+    geojson_text,
+    plan_layers,
+    png_map,
+    render_report,
+    svg_map,
+    write_geopackage_to,
+)
+from logistics.routing import RoutingResult, lastmile_problem, pickup_problem, solve, unreachable_clients
 from logistics.scenario import Scenario
+from logistics.screening import compare, problem_from
 
 __all__ = ["OUTPUTS", "PlanRun", "run_plan"]
 
@@ -68,17 +72,14 @@ class PlanRun:
 
 def _pickup_jobs(s: Scenario, design: DesignResult) -> list[tuple[str, list[str]]]:
     """The (at most two) gateways carrying the most kg in the design, each with the clusters shipping through it."""
-    f = flows(s)
     kg: dict[str, float] = {}
     clusters: dict[str, set[str]] = {}
     weight = {p.id: p.unit_weight_kg for p in s.products}
-    inst = design.instance
-    for k in (int(i) for i in np.nonzero(design.plan.shares > 1e-9)[0]):
-        r = f.routes[int(f.route[k])]
-        gate = r.bonded or r.gateway
-        pid = inst.demand_ids[inst.opt_demand[k]].split("@")[0]
-        kg[gate] = kg.get(gate, 0.0) + float(design.plan.shares[k] * inst.demand_qty[inst.opt_demand[k]]) * weight[pid]
-        clusters.setdefault(gate, set()).add(r.origin)
+    for fl in design.chosen_flows():
+        o = fl.option
+        gate = o.bonded or o.gateway
+        kg[gate] = kg.get(gate, 0.0) + fl.units_per_year * weight[o.product]
+        clusters.setdefault(gate, set()).add(o.origin)
     top = sorted(kg, key=lambda g: -kg[g])[:2]
     return [(g, sorted(clusters[g])) for g in top]
 
@@ -151,7 +152,7 @@ def _run(s: Scenario, out: Path, time_limit: float, design_time_limit: float, se
 
     say("design: solving the network-design MIP")
     t0 = time.perf_counter()
-    design = solve_design(design_instance(s), time_limit=design_time_limit, gap=1e-3, n_best=2)
+    design = solve_design(scenario_design(s), time_limit=design_time_limit, gap=1e-3, n_best=2)
     steps["design"] = time.perf_counter() - t0
 
     routing: list[tuple[str, RoutingResult]] = []
@@ -186,9 +187,6 @@ def _run(s: Scenario, out: Path, time_limit: float, design_time_limit: float, se
     if s.screening is not None:
         say("screening: before, measure 8 and optimized placements")
         t0 = time.perf_counter()
-        from logistics.screening.compare import compare
-        from logistics.screening.model import problem_from
-
         screening_problem = problem_from(s)
         comp = compare(screening_problem, time_limit=min(30.0, design_time_limit))
         screening = [{"configuration": name, "cost per day": p.objective, "status": p.status,

@@ -13,11 +13,9 @@ from rich import box
 from rich.table import Table
 
 from logistics.cli._common import ScenarioOpt, check_time_limit, err, fail, guard, out, parse_date, print_json
-from logistics.design import DesignInfeasibleError, DesignResult, read_orlib_cflp, solve_design
-from logistics.design.scenario import design_instance
+from logistics.design import DesignInfeasibleError, DesignResult, read_orlib_cflp, scenario_design, solve_design
 from logistics.io import atomic_write_json
-from logistics.scenario import Scenario, load_scenario
-from logistics.scenario.design_data import DesignData
+from logistics.scenario import DesignData, Scenario, load_scenario
 
 __all__ = ["app"]
 
@@ -58,9 +56,9 @@ def _settings(s: Scenario, max_wh: int | None, min_wh: int | None, budget: float
 def _solve_scenario(s: Scenario, cfg: DesignData, force_open: list[str] | None, force_closed: list[str] | None,
                     time_limit: float, gap: float, solver: str, n_best: int, quiet: bool,
                     date: str | None = None) -> DesignResult:
-    inst = design_instance(s, date=parse_date(date), settings=cfg, forced_open=frozenset(force_open or ()),
+    design = scenario_design(s, date=parse_date(date), settings=cfg, forced_open=frozenset(force_open or ()),
                            forced_closed=frozenset(force_closed or ()))
-    return solve_design(inst, time_limit=time_limit, gap=gap, solver=solver, n_best=n_best,
+    return solve_design(design, time_limit=time_limit, gap=gap, solver=solver, n_best=n_best,
                         progress=_progress(quiet))
 
 
@@ -78,18 +76,12 @@ def _geojson(s: Scenario, result: DesignResult) -> dict[str, object]:
                                      "load": result.evaluation.site_load.get(sid, 0.0)}})
     where = {o.id: (o.lon, o.lat) for o in s.origins} | {g.id: (g.lon, g.lat) for g in s.gateways} \
         | {w.id: (w.lon, w.lat) for w in s.warehouses} | {m.id: (m.lon, m.lat) for m in s.markets}
-    from logistics.chain.evaluate import flows
-
-    f = flows(s)
-    for row in (int(k) for k in np.nonzero(result.plan.shares > 1e-6)[0]):
-        r = f.routes[int(f.route[row])]
-        stops = [r.origin, r.gateway] + ([r.warehouse] if r.warehouse else []) + [r.market]
+    for fl in result.chosen_flows(min_share=1e-6):
+        o = fl.option
         feats.append({"type": "Feature",
-                      "geometry": {"type": "LineString", "coordinates": [list(where[x]) for x in stops]},
-                      "properties": {"option": inst.opt_label[row], "channel": r.channel.value,
-                                     "share": float(result.plan.shares[row]),
-                                     "units_per_year": float(result.plan.shares[row]
-                                                             * inst.demand_qty[inst.opt_demand[row]])}})
+                      "geometry": {"type": "LineString", "coordinates": [list(where[x]) for x in o.stops]},
+                      "properties": {"option": o.label, "channel": o.channel.value, "share": fl.share,
+                                     "units_per_year": fl.units_per_year}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -231,9 +223,9 @@ def compare_results(ra: DesignResult, rb: DesignResult) -> dict[str, Any]:
 
     def channels(r: DesignResult) -> dict[str, float]:
         units: dict[str, float] = {}
-        for fl in r.flows():
-            label = str(fl["option"]).split()[2]  # "<product> <origin>>market <channel> ..."
-            units[f"units by {label}"] = units.get(f"units by {label}", 0.0) + float(fl["units"])  # type: ignore[arg-type]
+        for fl in r.chosen_flows(min_share=1e-6):
+            key = f"units by {fl.option.channel.value}"
+            units[key] = units.get(key, 0.0) + fl.units_per_year
         return units
 
     sa, sb = set(ra.open_sites), set(rb.open_sites)

@@ -87,8 +87,7 @@ def map_cmd(
     = Path("owl-map.html"),
 ) -> None:
     """Draw a map of a scenario's network, or of a saved plan (its GeoPackage)."""
-    from logistics.report.layers import plan_layers, read_layers
-    from logistics.report.maps import folium_map, png_map
+    from logistics.report import folium_map, plan_layers, png_map, read_layers
 
     with guard():
         if output.suffix.lower() not in (".html", ".png"):

@@ -16,8 +16,16 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from logistics.cli._common import ScenarioOpt, check_time_limit, err, guard, out, print_json, scenario_from
-from logistics.routing import RoutingProblem, RoutingResult, read_instance, solve, write_vrplib_solution
-from logistics.routing.builders import lastmile_problem, pickup_problem, write_routes_geojson
+from logistics.routing import (
+    RoutingProblem,
+    RoutingResult,
+    lastmile_problem,
+    pickup_problem,
+    read_instance,
+    solve,
+    write_routes_geojson,
+    write_vrplib_solution,
+)
 from logistics.scenario import Scenario
 
 __all__ = ["app"]

@@ -13,11 +13,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from logistics.cli._common import ScenarioOpt, check_time_limit, err, fail, guard, out, print_json, scenario_from
-from logistics.screening import ScreeningProblem, problem_from
-from logistics.screening.compare import compare, placement
-from logistics.screening.model import scale_volumes
-from logistics.screening.optimize import ScreeningPlan, optimize
-from logistics.screening.simulate import simulate
+from logistics.screening import (
+    ScreeningPlan,
+    ScreeningProblem,
+    compare,
+    optimize,
+    placement,
+    problem_from,
+    scale_volumes,
+    simulate,
+)
 
 __all__ = ["app"]
 

@@ -6,7 +6,9 @@ MIP through OR-Tools MathOpt (:func:`solve_design`), an independent :func:`evalu
 
 from logistics.design.instance import DesignInstance, Evaluation, InfeasiblePlanError, Plan, evaluate
 from logistics.design.orlib import read_capopt, read_orlib_cflp
+from logistics.design.scenario import ChosenFlow, DesignOption, ScenarioDesign, design_instance, scenario_design
 from logistics.design.solve import SOLVERS, DesignInfeasibleError, DesignResult, RunnerUp, solve_design
 
-__all__ = ["SOLVERS", "DesignInfeasibleError", "DesignInstance", "DesignResult", "Evaluation", "InfeasiblePlanError",
-           "Plan", "RunnerUp", "evaluate", "read_capopt", "read_orlib_cflp", "solve_design"]
+__all__ = ["SOLVERS", "ChosenFlow", "DesignInfeasibleError", "DesignInstance", "DesignOption", "DesignResult",
+           "Evaluation", "InfeasiblePlanError", "Plan", "RunnerUp", "ScenarioDesign", "design_instance", "evaluate",
+           "read_capopt", "read_orlib_cflp", "scenario_design", "solve_design"]

@@ -18,32 +18,136 @@ flow. With pooling off, every option keeps its own safety stock as the chain mod
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 
-from logistics.chain.evaluate import compute, flows, gather
-from logistics.chain.report import STAGES
+from logistics.chain import STAGES, compute, flows, gather
 from logistics.design.instance import DesignInstance
-from logistics.scenario import Scenario
-from logistics.scenario.design_data import DesignData
-from logistics.scenario.model import CustomsMode
+from logistics.errors import ScenarioError
+from logistics.scenario import ChannelRoute, CustomsMode, DesignData, Scenario
+from networks import Mode
 
-__all__ = ["design_instance"]
+__all__ = ["ChosenFlow", "DesignOption", "ScenarioDesign", "design_instance", "scenario_design"]
+
+
+@dataclass(frozen=True, slots=True)
+class DesignOption:
+    """One option of a scenario's design: a product taking one chain route to one market.
+
+    The fields name the route's parts so that no caller has to parse the label or look the route up by position.
+
+    Attributes
+    ----------
+    index
+        The option's index in the :class:`DesignInstance` (``opt_*`` arrays, ``Plan.shares``).
+    product, market
+        The product id and market id of the demand it serves.
+    channel, mode
+        The customs channel (9610, 9710, 9810, 1210) and the line-haul mode (``ocean_fcl``, ``post``...).
+    origin, gateway, bonded, entry, warehouse
+        Seller cluster, China-side gateway where goods leave, the bonded zone (1210 only), the destination entry
+        and the overseas warehouse (9810 only); ``None`` where the route has none.
+    route
+        The chain model's route itself (its legs and line-haul lane).
+    label
+        The option's label in the instance (``opt_label``): ``"<product> <origin>><market> <route label>"``.
+    """
+
+    index: int
+    product: str
+    market: str
+    channel: CustomsMode
+    mode: Mode
+    origin: str
+    gateway: str
+    bonded: str | None
+    entry: str | None
+    warehouse: str | None
+    route: ChannelRoute
+    label: str
+
+    @property
+    def stops(self) -> tuple[str, ...]:
+        """The places a map draws the option through: origin, gateway, the warehouse if any, market."""
+        return (self.origin, self.gateway, *((self.warehouse,) if self.warehouse else ()), self.market)
+
+    @classmethod
+    def of(cls, index: int, product: str, route: ChannelRoute) -> DesignOption:
+        """The option of ``product`` on ``route`` at position ``index`` of its instance."""
+        return cls(index=index, product=product, market=route.market, channel=route.channel,
+                   mode=route.line_haul.mode, origin=route.origin, gateway=route.gateway,
+                   bonded=route.bonded, entry=route.entry, warehouse=route.warehouse, route=route,
+                   label=f"{product} {route.origin}>{route.market} {route.label}")
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenFlow:
+    """An option a design plan uses: its route, the share of its demand it carries and the units a year."""
+
+    option: DesignOption
+    share: float
+    units_per_year: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioDesign:
+    """A design instance built from a scenario, with the chain route, product and market of every option.
+
+    Pass it to :func:`~logistics.design.solve_design`; the result then answers :meth:`DesignResult.option` and
+    :meth:`DesignResult.chosen_flows` with these typed options.
+
+    Raises
+    ------
+    ValueError
+        When the options do not match the instance one to one (count, index, label, demand).
+    """
+
+    instance: DesignInstance
+    options: tuple[DesignOption, ...]
+
+    def __post_init__(self) -> None:
+        inst = self.instance
+        if len(self.options) != inst.n_options:
+            raise ValueError(f"{inst.name}: {len(self.options)} options for {inst.n_options} instance options")
+        for k, o in enumerate(self.options):
+            demand = inst.demand_ids[int(inst.opt_demand[k])]
+            if o.index != k or o.label != inst.opt_label[k] or demand != f"{o.product}@{o.market}":
+                raise ValueError(f"{inst.name}: option {k} is {o.label!r} (index {o.index}) but the instance has "
+                                 f"{inst.opt_label[k]!r} for demand {demand!r}")
+
+    def option(self, k: int) -> DesignOption:
+        """The chain route, product and market of option ``k``."""
+        return self.options[k]
 
 
 def design_instance(s: Scenario, *, date: dt.date | None = None, pooling: bool | None = None,
                     settings: DesignData | None = None, forced_open: frozenset[str] = frozenset(),
                     forced_closed: frozenset[str] = frozenset()) -> DesignInstance:
-    """Build the design instance of ``s`` (its ``[design]`` settings unless ``settings`` is given).
+    """The :class:`DesignInstance` of :func:`scenario_design` alone (for callers that need no routes)."""
+    return scenario_design(s, date=date, pooling=pooling, settings=settings, forced_open=forced_open,
+                           forced_closed=forced_closed).instance
+
+
+def scenario_design(s: Scenario, *, date: dt.date | None = None, pooling: bool | None = None,
+                    settings: DesignData | None = None, forced_open: frozenset[str] = frozenset(),
+                    forced_closed: frozenset[str] = frozenset()) -> ScenarioDesign:
+    """Build the design of ``s`` (its ``[design]`` settings unless ``settings`` is given) with its options' routes.
 
     Raises
     ------
     ScenarioError
         When a forced site is unknown, or the chain model cannot price the scenario on ``date``.
-    """
-    from logistics.errors import ScenarioError
 
+    Examples
+    --------
+    >>> from logistics import builtin
+    >>> d = scenario_design(builtin())
+    >>> o = d.option(0)
+    >>> (o.product, o.market) == tuple(d.instance.demand_ids[d.instance.opt_demand[0]].split("@"))
+    True
+    """
     cfg = settings or s.design or DesignData()
     pool = cfg.pooling if pooling is None else pooling
     f = flows(s)
@@ -154,12 +258,13 @@ def design_instance(s: Scenario, *, date: dt.date | None = None, pooling: bool |
             use_amount.append(float(units[k]) * p.unit_weight_kg)
 
     markets = sorted(set(demand_market))
+    options = tuple(DesignOption.of(k, p.id, r) for k, (p, r) in enumerate(zip(prods, route, strict=True)))
     inst = DesignInstance(
         name=s.name, site_ids=tuple(site_ids), site_kind=tuple(kind), site_fixed=np.array(fixed),
         site_capacity=np.array(cap), site_group=tuple(site_ids), demand_ids=tuple(demand_ids),
         demand_qty=np.array(demand_qty), demand_market=tuple(demand_market), opt_demand=opt_demand,
         opt_cost=opt_stage.sum(axis=1), opt_meets=np.asarray(res["meets_promise"], dtype=bool),
-        opt_label=tuple(f"{p.id} {r.origin}>{r.market} {r.label}" for p, r in zip(prods, route, strict=True)),
+        opt_label=tuple(o.label for o in options),
         use_opt=np.array(use_opt, dtype=np.int64), use_site=np.array(use_site, dtype=np.int64),
         use_amount=np.array(use_amount), stage_names=tuple(STAGES), opt_stage_cost=opt_stage,
         pool_site=np.array(pool_site, dtype=np.int64), pool_coef=np.array(pool_coef),
@@ -170,5 +275,5 @@ def design_instance(s: Scenario, *, date: dt.date | None = None, pooling: bool |
         forced_closed=frozenset(forced_closed), min_open=cfg.min_warehouses, max_open=cfg.max_warehouses,
         budget=cfg.budget, single_sourcing=cfg.single_sourcing, site_lat=np.array(lat), site_lon=np.array(lon),
     )
-    return inst
+    return ScenarioDesign(inst, options)
 

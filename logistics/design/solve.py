@@ -50,6 +50,7 @@ from ortools.math_opt.solvers import highs_pb2
 
 from logistics.design.instance import DesignInstance, Evaluation, Plan, evaluate
 from logistics.design.lagrange import LagrangianFixing, lagrangian_fixing
+from logistics.design.scenario import ChosenFlow, DesignOption, ScenarioDesign
 from logistics.errors import InfeasibleError
 
 __all__ = ["SOLVERS", "DesignInfeasibleError", "DesignResult", "RunnerUp", "solve_design"]
@@ -95,6 +96,7 @@ class DesignResult:
     binding: tuple[str, ...]
     runner_ups: tuple[RunnerUp, ...] = ()
     presolve: dict[str, float] = field(default_factory=dict)
+    options: tuple[DesignOption, ...] = ()  # the chain route of every option, when built from a scenario
 
     @property
     def objective(self) -> float:
@@ -118,6 +120,32 @@ class DesignResult:
         return [{"demand": inst.demand_ids[inst.opt_demand[o]], "option": inst.opt_label[o],
                  "share": float(x[o]), "units": float(x[o] * inst.demand_qty[inst.opt_demand[o]])}
                 for o in np.nonzero(x > min_share)[0]]
+
+    def option(self, k: int) -> DesignOption:
+        """Which product, market and chain route option ``k`` is.
+
+        Raises
+        ------
+        LookupError
+            When the instance was not built from a scenario (an OR-Library file has no routes).
+        """
+        if not self.options:
+            raise LookupError(f"{self.instance.name}: the design was not built from a scenario, so its options "
+                              "have no chain routes; solve a ScenarioDesign (logistics.design.scenario_design)")
+        return self.options[k]
+
+    def chosen_flows(self, min_share: float = 1e-9) -> tuple[ChosenFlow, ...]:
+        """The options the plan uses (share above ``min_share``), each with its route, share and units a year.
+
+        Raises
+        ------
+        LookupError
+            When the instance was not built from a scenario (see :meth:`option`).
+        """
+        inst = self.instance
+        x = self.plan.shares
+        return tuple(ChosenFlow(self.option(int(k)), float(x[k]), float(x[k] * inst.demand_qty[inst.opt_demand[k]]))
+                     for k in np.nonzero(x > min_share)[0])
 
     def to_json(self) -> dict[str, object]:
         ev = self.evaluation
@@ -585,14 +613,15 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
             return best[0], best[1], bound, "optimal" if term == mathopt.TerminationReason.OPTIMAL else "time_limit", it
 
 
-def solve_design(inst: DesignInstance, *, time_limit: float = 60.0, gap: float = 1e-4, solver: str = "highs",
-                 n_best: int = 0, progress: Progress | None = None) -> DesignResult:
+def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float = 60.0, gap: float = 1e-4,
+                 solver: str = "highs", n_best: int = 0, progress: Progress | None = None) -> DesignResult:
     """Solve the design MIP to within ``gap`` (relative) or until ``time_limit`` seconds.
 
     Parameters
     ----------
-    inst
-        The instance.
+    problem
+        The instance, or a :class:`ScenarioDesign` (the instance with the chain route of every option, which the
+        result then carries: :meth:`DesignResult.option`, :meth:`DesignResult.chosen_flows`).
     time_limit
         Seconds for the whole call; the best plan and its bound are returned when it runs out.
     gap
@@ -617,6 +646,8 @@ def solve_design(inst: DesignInstance, *, time_limit: float = 60.0, gap: float =
         raise ValueError(f"gap must be >= 0, got {gap}")
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
+    inst, options = ((problem.instance, problem.options) if isinstance(problem, ScenarioDesign)
+                     else (problem, ()))
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     fixed_open, fixed_closed, incumbent, stats = _presolve(inst, solver, deadline)
@@ -648,5 +679,5 @@ def solve_design(inst: DesignInstance, *, time_limit: float = 60.0, gap: float =
     if stats:
         bound = max(bound, stats["lagrangian_bound"])
     return DesignResult(inst, status, status, plan, ev, min(bound, ev.objective), time.perf_counter() - t0, solver,
-                        iters, _binding(inst, ev, plan), tuple(runner_ups), stats)
+                        iters, _binding(inst, ev, plan), tuple(runner_ups), stats, options)
 

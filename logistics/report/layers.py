@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, Point
 
@@ -20,8 +19,7 @@ from logistics.design import DesignResult
 from logistics.errors import ScenarioError
 from logistics.io import StagedOutputs, atomic_write_text
 from logistics.routing import RoutingResult
-from logistics.scenario import Scenario
-from logistics.scenario.routes import build_network, channel_routes
+from logistics.scenario import Scenario, build_network
 
 __all__ = ["PlanLayers", "geojson_text", "plan_layers", "read_layers", "write_geojson", "write_geopackage",
            "write_geopackage_to"]
@@ -72,23 +70,14 @@ def plan_layers(s: Scenario, design: DesignResult | None = None,
     lane_units: dict[str, float] = {}
     flow_rows, flow_geom = [], []
     if design is not None:
-        inst = design.instance
-        routes = channel_routes(s)
-        from logistics.chain.evaluate import flows
-
-        f = flows(s)
-        assert len(f) == inst.n_options
-        for k in (int(i) for i in np.nonzero(design.plan.shares > 1e-9)[0]):
-            r = routes[int(f.route[k])]
-            units = float(design.plan.shares[k] * inst.demand_qty[inst.opt_demand[k]])
-            for leg in r.legs:
-                lane_units[leg.id] = lane_units.get(leg.id, 0.0) + units
-            stops = [r.origin, r.gateway] + ([r.warehouse] if r.warehouse else []) + [r.market]
-            flow_rows.append({"option": inst.opt_label[k], "product": inst.demand_ids[inst.opt_demand[k]].split("@")[0],
-                              "market": r.market, "channel": r.channel.value, "mode": r.line_haul.mode.value,
-                              "warehouse": r.warehouse or "", "share": float(design.plan.shares[k]),
-                              "units_per_year": units})
-            flow_geom.append(LineString([where[x] for x in stops]))
+        for fl in design.chosen_flows():
+            o = fl.option
+            for leg in o.route.legs:
+                lane_units[leg.id] = lane_units.get(leg.id, 0.0) + fl.units_per_year
+            flow_rows.append({"option": o.label, "product": o.product, "market": o.market,
+                              "channel": o.channel.value, "mode": o.mode.value, "warehouse": o.warehouse or "",
+                              "share": fl.share, "units_per_year": fl.units_per_year})
+            flow_geom.append(LineString([where[x] for x in o.stops]))
     flows_gdf = (gpd.GeoDataFrame(flow_rows, geometry=flow_geom, crs=CRS) if flow_rows else
                  _empty(["option", "product", "market", "channel", "mode", "warehouse", "share", "units_per_year"]))
 

@@ -23,8 +23,7 @@ from logistics.errors import ScenarioError
 from logistics.io import atomic_write_text
 from logistics.routing.problem import RoutingProblem, VehicleType
 from logistics.routing.solve import RoutingResult
-from logistics.scenario.model import Scenario
-from logistics.scenario.routing_data import Fleet, RoutingData
+from logistics.scenario import Fleet, RoutingData, Scenario
 
 __all__ = ["COST_SCALE", "lastmile_problem", "pickup_problem", "read_matrix", "write_routes_geojson"]
 

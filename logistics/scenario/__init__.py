@@ -4,6 +4,7 @@ Load one with :func:`load_scenario` (a TOML file, see docs/scenario.md) or :func
 Guangzhou scenario); it is validated on load and immutable afterwards.
 """
 
+from logistics.scenario.design_data import DesignData, Hub
 from logistics.scenario.export import dump_scenario, write_scenario
 from logistics.scenario.load import BUILTIN_SCENARIOS, builtin, builtin_text, load_scenario, parse_scenario
 from logistics.scenario.model import (
@@ -26,10 +27,14 @@ from logistics.scenario.model import (
     Warehouse,
 )
 from logistics.scenario.routes import ChannelRoute, ScenarioNetwork, build_network, channel_routes
+from logistics.scenario.routing_data import Fleet, LastMileSpec, PickupSpec, RoutingData
+from logistics.scenario.screening import SITE_KINDS, Flight, ScreeningData, ScreeningFlow, ScreeningSite
 
 __all__ = [
-    "BUILTIN_SCENARIOS", "BulkPartner", "ChannelRoute", "CustomsMode", "DestinationRule", "Entry", "ExportRule",
-    "Finance", "Gateway", "LaneSpec", "LastMileTable", "Market", "Origin", "Product", "RebateTrigger", "RoadRate",
-    "Scenario", "ScenarioNetwork", "StorageTier", "Warehouse", "build_network", "builtin", "builtin_text",
-    "channel_routes", "dump_scenario", "load_scenario", "parse_scenario", "write_scenario",
+    "BUILTIN_SCENARIOS", "SITE_KINDS", "BulkPartner", "ChannelRoute", "CustomsMode", "DesignData",
+    "DestinationRule", "Entry", "ExportRule", "Finance", "Fleet", "Flight", "Gateway", "Hub", "LaneSpec",
+    "LastMileSpec", "LastMileTable", "Market", "Origin", "PickupSpec", "Product", "RebateTrigger", "RoadRate",
+    "RoutingData", "Scenario", "ScenarioNetwork", "ScreeningData", "ScreeningFlow", "ScreeningSite", "StorageTier",
+    "Warehouse", "build_network", "builtin", "builtin_text", "channel_routes", "dump_scenario", "load_scenario",
+    "parse_scenario", "write_scenario",
 ]

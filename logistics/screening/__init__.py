@@ -12,8 +12,8 @@ from logistics.screening.compare import CONFIGURATIONS, Comparison, compare, pla
 from logistics.screening.evaluate import PlanReport, ScreeningInfeasibleError, evaluate_plan
 from logistics.screening.model import ScreeningProblem, problem_from, scale_volumes
 from logistics.screening.optimize import ScreeningPlan, optimize
-from logistics.screening.simulate import SimulationResult, simulate
+from logistics.screening.simulate import DayResult, SimulationResult, simulate, simulate_day
 
-__all__ = ["CONFIGURATIONS", "Comparison", "PlanReport", "ScreeningInfeasibleError", "ScreeningPlan",
+__all__ = ["CONFIGURATIONS", "Comparison", "DayResult", "PlanReport", "ScreeningInfeasibleError", "ScreeningPlan",
            "ScreeningProblem", "SimulationResult", "compare", "evaluate_plan", "optimize", "placement",
-           "problem_from", "scale_volumes", "simulate"]
+           "problem_from", "scale_volumes", "simulate", "simulate_day"]

@@ -24,8 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from logistics.errors import ScenarioError
-from logistics.scenario.model import Scenario
-from logistics.scenario.screening import ScreeningData, ScreeningFlow
+from logistics.scenario import Scenario, ScreeningData, ScreeningFlow
 
 __all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "ScreeningProblem", "departure_after", "flight_times",
            "last_time", "next_time", "problem_from", "scale_volumes"]

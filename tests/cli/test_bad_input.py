@@ -7,53 +7,20 @@ so a case cannot pass on an unchanged file). The unedited text is checked to be 
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from logistics.cli.app import app
 from logistics.errors import ScenarioError
 from logistics.scenario import builtin_text, load_scenario
+from tests.harness import Owl, Run
 
 BUILTIN = "<built-in guangzhou>"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-@dataclass(frozen=True)
-class Run:
-    """One ``owl`` invocation: exit code, stdout and stderr apart (ANSI codes removed, should FORCE_COLOR be
-    set) and the exception CliRunner caught (SystemExit for a clean exit)."""
-
-    args: tuple[str, ...]
-    exit_code: int
-    stdout: str
-    stderr: str
-    exception: BaseException | None
-
-    def __str__(self) -> str:
-        return f"owl {' '.join(self.args)} -> {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
-
-
-Owl = Callable[..., Run]
-
-
-@pytest.fixture
-def owl() -> Owl:
-    """``owl(*args)`` runs ``owl ARGS`` in-process through typer's CliRunner (stdout and stderr kept apart)."""
-    runner = CliRunner()
-
-    def run(*args: str | Path) -> Run:
-        argv = tuple(str(a) for a in args)
-        r = runner.invoke(app, list(argv))
-        return Run(argv, r.exit_code, _ANSI.sub("", r.stdout), _ANSI.sub("", r.stderr), r.exception)
-
-    return run
 
 
 @pytest.fixture

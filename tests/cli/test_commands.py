@@ -11,8 +11,6 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,50 +22,11 @@ from logistics.chain import evaluate
 from logistics.cli.app import app
 from logistics.scenario import builtin, builtin_text, channel_routes, load_scenario
 from logistics.scenario.model import CustomsMode
+from tests.harness import Owl
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CHANNELS = {"1210", "9610", "9710", "9810"}
 
 
-@dataclass(frozen=True)
-class Run:
-    """One ``owl`` invocation: exit code, stdout and stderr apart (ANSI codes removed, should FORCE_COLOR be
-    set) and the exception CliRunner caught."""
-
-    args: tuple[str, ...]
-    exit_code: int
-    stdout: str
-    stderr: str
-    exception: BaseException | None
-
-    def __str__(self) -> str:
-        return f"owl {' '.join(self.args)} -> {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
-
-    def ok(self) -> Run:
-        assert self.exit_code == 0, str(self)
-        assert "Traceback" not in self.stdout + self.stderr
-        return self
-
-    def json(self) -> Any:
-        self.ok()
-        assert self.stderr == "", str(self)
-        return json.loads(self.stdout)
-
-
-Owl = Callable[..., Run]
-
-
-@pytest.fixture
-def owl() -> Owl:
-    """``owl(*args)`` runs ``owl ARGS`` in-process through typer's CliRunner (stdout and stderr kept apart)."""
-    runner = CliRunner()
-
-    def run(*args: str | Path) -> Run:
-        argv = tuple(str(a) for a in args)
-        r = runner.invoke(app, list(argv))
-        return Run(argv, r.exit_code, _ANSI.sub("", r.stdout), _ANSI.sub("", r.stderr), r.exception)
-
-    return run
 
 
 @pytest.fixture(scope="module")
