@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from logistics.chain.evaluate import Flows
-    from logistics.scenario.model import Scenario
+    from logistics.chain.flows import Flows
+    from logistics.scenario import Scenario
 
 __all__ = ["METRICS", "STAGES", "ChainReport"]
 

@@ -18,15 +18,19 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "Num",
+    "cash_days",
     "chargeable_kg",
     "consolidation",
+    "customer_lead_time",
     "export_clearance",
     "import_clearance",
     "inventory",
     "last_mile",
     "line_haul",
     "overseas_warehouse",
+    "rebate_days",
     "rebate_per_unit",
+    "replenishment_lead_time",
     "storage_cost_per_m3",
     "uniform_wait",
 ]
@@ -237,3 +241,62 @@ def inventory(daily_demand: ArrayLike, demand_cv: ArrayLike, lead_mean_days: Arr
     exposure = np.add(review_days, lead_mean_days)
     safety = np.multiply(z, np.sqrt(exposure * sd**2 + d**2 * np.square(lead_std_days)))
     return d * np.asarray(lead_mean_days), d * np.asarray(review_days) / 2.0, safety
+
+
+def replenishment_lead_time(is_owh: ArrayLike, is_bonded: ArrayLike, supply_days: ArrayLike, ship_mean: ArrayLike,
+                            ship_var: ArrayLike, drayage_days: ArrayLike, drayage_std: ArrayLike,
+                            warehouse_days: ArrayLike, road_days: ArrayLike,
+                            zone_handling_days: ArrayLike) -> tuple[Num, Num]:
+    """Lead time to the stock point of a channel, mean and standard deviation, in days.
+
+    - 9810: supplier to warehouse shelf, ``L = supply + ship + drayage + warehouse handling`` with the variances
+      of supply (a 20% coefficient of variation, assumption), shipping and drayage added;
+    - 1210: supplier to the bonded zone, ``L = supply + road + zone handling``;
+    - 9610 and 9710 stock at the seller: ``L = supply``.
+
+    ``ship_mean`` and ``ship_var`` run from the supplier's goods ready to import clearance done.
+
+    Returns
+    -------
+    mean_days, std_days
+    """
+    supply = np.asarray(supply_days)
+    supply_std = 0.2 * supply
+    owh = np.add(np.add(np.add(supply, ship_mean), drayage_days), warehouse_days)
+    owh_var = np.square(supply_std) + ship_var + np.square(drayage_std)
+    bonded = np.add(np.add(supply, road_days), zone_handling_days)
+    mean = np.where(is_owh, owh, np.where(is_bonded, bonded, supply_days))
+    std = np.where(is_owh, np.sqrt(owh_var), supply_std)
+    return mean, std
+
+
+def customer_lead_time(stocked: ArrayLike, stock_first_days: ArrayLike, parcel_mean: ArrayLike,
+                       parcel_var: ArrayLike, last_mile_mean: ArrayLike, last_mile_std: ArrayLike,
+                       z95: float) -> tuple[Num, Num, Num]:
+    """Order-to-delivery time for the customer, in days: mean, standard deviation and p95.
+
+    Stocked channels (9810 from the warehouse, 9710 from the partner's stock) take ``stock_first_days`` to pick
+    plus the last mile; parcels (9610, 1210) travel the whole chain after the order, ``parcel_mean`` with
+    ``parcel_var``. The p95 is ``mean + z95 * std`` (normal approximation).
+    """
+    mean = np.where(stocked, np.add(stock_first_days, last_mile_mean), parcel_mean)
+    std = np.sqrt(np.where(stocked, np.square(last_mile_std), parcel_var))
+    return mean, std, mean + z95 * std
+
+
+def cash_days(stock_days: ArrayLike, in_transit_days: ArrayLike, paid_after_days: ArrayLike) -> Num:
+    """Days the goods' value is tied up: from paying the supplier, through stock and transit, to being paid."""
+    return np.add(np.add(stock_days, in_transit_days), paid_after_days)
+
+
+def rebate_days(trigger: ArrayLike, zone_entry_day: ArrayLike, sale_day: ArrayLike, departure_day: ArrayLike,
+                declaration_lag_days: ArrayLike, processing_days: ArrayLike) -> Num:
+    """Days from paying the supplier to receiving the export VAT rebate.
+
+    The rebate is claimed at the channel's trigger (``trigger`` 0: departure, 1: entry into the bonded zone,
+    2: sale from the overseas warehouse), declared ``declaration_lag_days`` later and paid ``processing_days``
+    after that.
+    """
+    trigger_day = np.where(np.equal(trigger, 1), zone_entry_day,
+                           np.where(np.equal(trigger, 2), sale_day, departure_day))
+    return trigger_day + np.asarray(declaration_lag_days) + processing_days

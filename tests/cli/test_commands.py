@@ -335,7 +335,7 @@ def test_screen_simulate_json_is_reproducible(owl: Owl) -> None:
 
 
 # -- owl route -------------------------------------------------------------------------------------------------
-ROUTING = Path(__file__).parent.parent / "owl_logistics" / "data" / "routing"
+ROUTING = Path(__file__).parents[1] / "data" / "routing"
 
 
 def test_route_solve_json_contract_and_sol(owl: Owl, tmp_path: Path) -> None:

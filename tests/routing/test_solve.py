@@ -18,7 +18,7 @@ from logistics.routing import (
     solve,
 )
 
-DATA = Path(__file__).parent / "data" / "routing"
+DATA = Path(__file__).parents[1] / "data" / "routing"
 
 
 def _sol_routes(path: Path) -> list[Route]:

@@ -26,7 +26,7 @@ import pytest
 
 from logistics import evaluate, load_scenario
 
-HAND = Path(__file__).parent / "data" / "hand.toml"
+HAND = Path(__file__).parents[1] / "data" / "hand.toml"
 K = 6371.0088 * math.pi / 180
 KM09 = 0.9 * K
 KM045 = 0.45 * K

@@ -1,0 +1,386 @@
+"""The stage parameters of every flow row, gathered from the scenario as named per-row arrays.
+
+:func:`gather` builds small tables first, one row per product, market, channel rule, warehouse or channel route,
+each column a named array, and then picks every flow row's values out of them by fancy indexing. Nothing is
+looked up by a column number.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from logistics.chain.flows import CHANNEL_CODES, Flows
+from logistics.errors import ScenarioError
+from logistics.scenario import CustomsMode, RebateTrigger, Scenario
+
+__all__ = ["ChainInputs", "gather"]
+
+_TRIGGER = {RebateTrigger.DEPARTURE: 0, RebateTrigger.ZONE_ENTRY: 1, RebateTrigger.SALE: 2}
+_PAD_DAY = 1e9  # start day of padding storage tiers: never reached by any dwell
+_B2B = CHANNEL_CODES[CustomsMode.B2B_DIRECT]
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class ChainInputs:
+    """Per-row parameters of every stage (arrays of equal length, or floats for one row)."""
+
+    channel: Any
+    parcel: Any
+    weight_kg: Any
+    volume_m3: Any
+    purchase_value: Any
+    retail_price: Any
+    cn_vat_rate: Any
+    rebate_rate: Any
+    rebate_eligible: Any
+    units_per_order: Any
+    units_per_year: Any
+    # consolidation (seller to gateway; for 1210 seller to bonded zone) and 1210 transfer
+    fm_km: Any
+    fm_days: Any
+    road_per_kg_km: Any
+    road_kg_per_m3: Any
+    gw_handling_per_kg: Any
+    gw_handling_days: Any
+    bz_handling_per_kg: Any
+    bz_handling_days: Any
+    tr_km: Any
+    tr_days: Any
+    export_fee_per_kg: Any
+    export_days: Any
+    declaration_lag_days: Any
+    rebate_trigger: Any
+    # line haul
+    lh_km: Any
+    lh_per_kg: Any
+    lh_per_m3: Any
+    lh_per_item: Any
+    lh_per_container: Any
+    lh_per_kg_km: Any
+    lh_container_m3: Any
+    lh_container_kg: Any
+    lh_container_fill: Any
+    lh_volumetric: Any
+    lh_mean_days: Any
+    lh_std_days: Any
+    lh_departures: Any
+    # import
+    duty_rate: Any
+    additional_duty_rate: Any
+    duty_threshold: Any
+    flat_duty_per_line: Any
+    vat_rate: Any
+    vat_threshold: Any
+    cif: Any
+    fee_per_entry: Any
+    fee_per_parcel: Any
+    clear_mean_days: Any
+    clear_std_days: Any
+    # drayage and warehouse
+    dr_km: Any
+    dr_days: Any
+    dr_per_kg_km: Any
+    dr_kg_per_m3: Any
+    wh_receiving_per_m3: Any
+    wh_tier_from: Any
+    wh_tier_rate: Any
+    wh_pick_per_order: Any
+    wh_pick_per_extra: Any
+    wh_days: Any
+    # last mile and partner
+    lm_on: Any
+    lm_km: Any
+    lm_band_kg: Any
+    lm_band_price: Any
+    lm_per_kg_over: Any
+    lm_per_1000km: Any
+    lm_base_days: Any
+    lm_std_days: Any
+    lm_km_per_day: Any
+    partner_fee_share: Any
+    partner_payment_days: Any
+    partner_days: Any
+    # market and finance
+    promise_days: Any
+    demand_cv: Any
+    payout_days: Any
+    cost_of_capital: Any
+    z: Any
+    review_days: Any
+    supply_days: Any
+    origin_days: Any
+    processing_days: Any
+    vat_reclaim_days: Any
+
+    def __len__(self) -> int:
+        return int(np.shape(self.weight_kg)[0])
+
+    def row(self, i: int) -> ChainInputs:
+        """Row ``i`` as plain Python numbers (tables stay 1-D arrays)."""
+        vals = {}
+        for f in fields(self):
+            a = getattr(self, f.name)
+            vals[f.name] = a[i] if np.ndim(a) == 2 else a[i].item()
+        return ChainInputs(**vals)
+
+    def take(self, idx: IntArray | slice) -> ChainInputs:
+        """Rows ``idx`` (resampling allowed, or a slice) as a new set of arrays."""
+        return ChainInputs(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
+    def replace(self, **changes: Any) -> ChainInputs:
+        """A copy with some parameters replaced (what-if and property tests)."""
+        return dataclasses.replace(self, **changes)
+
+
+class _Table:
+    """Columns of one small table as named float arrays; built from records, read by name, rows picked by index."""
+
+    columns: tuple[str, ...] = ()
+
+    def __init__(self, records: Sequence[Sequence[float]]) -> None:
+        data = np.array(records, dtype=float).reshape(len(records), len(self.columns))
+        for k, name in enumerate(self.columns):
+            setattr(self, name, np.ascontiguousarray(data[:, k]))
+
+    def __getattr__(self, name: str) -> FloatArray:  # the columns are set in __init__; this is for mypy
+        raise AttributeError(name)
+
+
+class _RouteTable(_Table):
+    """Per channel route: the parts of its legs, gateway, entry and warehouse that the stages read."""
+
+    columns = (
+        "channel", "parcel", "fm_km", "fm_days", "road_per_kg_km", "road_kg_per_m3",
+        "gw_handling_per_kg", "gw_handling_days", "bz_handling_per_kg", "bz_handling_days", "tr_km", "tr_days",
+        "gw_export_fee_per_kg", "export_days",
+        "lh_km", "lh_per_kg", "lh_per_m3", "lh_per_item", "lh_per_container", "lh_per_kg_km", "lh_container_m3",
+        "lh_container_kg", "lh_container_fill", "lh_volumetric", "lh_mean_days", "lh_std_days", "lh_departures",
+        "fee_per_entry", "fee_per_parcel", "clear_mean_days", "clear_std_days",
+        "dr_km", "dr_days", "dr_per_kg_km", "dr_kg_per_m3",
+        "lm_km", "lm_on",
+    )
+
+
+class _MarketTable(_Table):
+    """Per market: the destination rule in force (in the scenario currency), the promise and the B2B partner."""
+
+    columns = ("duty_threshold", "flat_duty_per_line", "additional_duty_rate", "vat_rate", "vat_threshold", "cif",
+               "promise_days", "demand_cv", "payout_days", "partner_fee_share", "partner_payment_days",
+               "partner_days")
+
+
+class _RuleTable(_Table):
+    """Per channel code: the export rule in force."""
+
+    columns = ("rebate_basis", "rebate_trigger", "declaration_lag_days", "fee_per_kg")
+
+
+class _WarehouseTable(_Table):
+    """Per warehouse, plus a last zero-cost row for routes without one."""
+
+    columns = ("receiving_per_m3", "pick_per_order", "pick_per_extra", "handling_days")
+
+
+class _LastMileTable(_Table):
+    """Per last-mile table: the terms beyond its weight bands."""
+
+    columns = ("per_kg_over", "per_1000km", "base_days", "std_days", "km_per_day")
+
+
+def _pad(rows: list[list[float]], fill_last: bool, pad_value: float) -> FloatArray:
+    width = max(len(r) for r in rows)
+    out = np.empty((len(rows), width))
+    for i, r in enumerate(rows):
+        out[i, : len(r)] = r
+        out[i, len(r):] = r[-1] if fill_last else pad_value
+    return out
+
+
+def _market_table(s: Scenario, used_markets: set[str], date: dt.date) -> _MarketTable:
+    fin = s.finance
+    records: list[tuple[float, ...]] = []
+    for m in s.markets:
+        if m.id not in used_markets:
+            records.append((0.0,) * len(_MarketTable.columns))  # rows only read the rules of their own markets
+            continue
+        try:
+            dr = s.destination_rule(m.region, date)
+        except KeyError:
+            raise ScenarioError(s.path, "destination_rules", f"no rule for region {m.region!r} in force on {date}",
+                                "pick a date the rules cover, or add a rule for that period") from None
+        conv = fin.to_scenario_currency
+        records.append((conv(dr.duty_threshold, dr.currency), conv(dr.flat_duty_per_line, dr.currency),
+                        dr.additional_duty_rate, dr.vat_rate, conv(dr.vat_threshold, dr.currency),
+                        1.0 if dr.valuation == "CIF" else 0.0,
+                        m.promise_days, m.demand_cv, m.payout_days, m.b2b.fee_share, m.b2b.payment_days,
+                        m.b2b.fulfilment_days))
+    return _MarketTable(records)
+
+
+def _rule_table(s: Scenario, date: dt.date) -> _RuleTable:
+    records: list[tuple[float, ...]] = [(0.0,) * len(_RuleTable.columns)] * len(CHANNEL_CODES)
+    for mode, code in CHANNEL_CODES.items():
+        try:
+            er = s.export_rule(mode, date)
+        except KeyError:
+            raise ScenarioError(s.path, "export_rules", f"no rule for customs mode {mode.value} in force on {date}",
+                                "pick a date the rules cover, or add a rule for that period") from None
+        # 0.5 codes "full rebate if the product has VAT invoices, otherwise none" (resolved per product in gather)
+        rebate_basis = {"full": 1.0, "invoice": 0.5, "none": 0.0}[er.rebate]
+        records[code] = (rebate_basis, _TRIGGER[er.trigger], er.declaration_lag_days, er.fee_per_kg)
+    return _RuleTable(records)
+
+
+def _route_table(s: Scenario, f: Flows) -> tuple[_RouteTable, IntArray, IntArray]:
+    """The route table, and per route its market index and warehouse index (``len(warehouses)``: none)."""
+    routes = f.routes
+    m_index = {m.id: i for i, m in enumerate(s.markets)}
+    gw = {g.id: g for g in s.gateways}
+    ent = {e.id: e for e in s.entries}
+    wh_index = {w.id: i for i, w in enumerate(s.warehouses)}
+    records: list[tuple[float, ...]] = []
+    r_market = np.zeros(len(routes), dtype=np.int64)
+    r_wh = np.full(len(routes), len(s.warehouses), dtype=np.int64)
+    for k, route in enumerate(routes):
+        legs = list(route.legs)
+        first = legs[0]
+        g0 = gw[first.destination]
+        if route.bonded:
+            transfer = legs[1]
+            gate = gw[transfer.destination]
+            tr_km, tr_days = transfer.distance_km, transfer.transit_mean_days
+            bz = gw[route.bonded]
+            bz_h, bz_d = bz.handling_per_kg, bz.handling_days
+        else:
+            gate = g0
+            tr_km = tr_days = bz_h = bz_d = 0.0
+        lh = route.line_haul
+        t = lh.tariff
+        e = ent.get(route.entry) if route.entry else None
+        dray = legs[-2] if route.warehouse else None
+        # Every route with an entry ends with a delivery leg priced by the market's last-mile table.
+        last = legs[-1] if route.entry else None
+        r_market[k] = m_index[route.market]
+        if route.warehouse:
+            r_wh[k] = wh_index[route.warehouse]
+        records.append((
+            CHANNEL_CODES[route.channel], 1.0 if route.service == "parcel" else 0.0,
+            first.distance_km, first.transit_mean_days, first.tariff.per_kg_km, first.tariff.volumetric_kg_per_m3,
+            gate.handling_per_kg, gate.handling_days, bz_h, bz_d, tr_km, tr_days,
+            gate.export_clearance_fee_per_kg, gate.export_clearance_days,
+            lh.distance_km, t.per_kg, t.per_m3, t.per_item, t.per_container, t.per_kg_km, t.container_m3,
+            t.container_kg, t.container_fill, t.volumetric_kg_per_m3, lh.transit_mean_days, lh.transit_std_days,
+            lh.departures_per_week,
+            e.fee_per_entry if e else 0.0, e.fee_per_parcel if e else 0.0,
+            e.clearance_mean_days if e else 0.0, e.clearance_std_days if e else 0.0,
+            dray.distance_km if dray else 0.0, dray.transit_mean_days if dray else 0.0,
+            dray.tariff.per_kg_km if dray else 0.0, dray.tariff.volumetric_kg_per_m3 if dray else 0.0,
+            last.distance_km if last else 0.0, 1.0 if last else 0.0,
+        ))
+    return _RouteTable(records), r_market, r_wh
+
+
+def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs:
+    """Collect the stage parameters of every row of ``f`` from the scenario (vectorized).
+
+    ``date`` selects the customs and tax rules in force (default: the scenario date).
+
+    Raises
+    ------
+    ScenarioError
+        When no rule is in force on ``date`` for a market's region or a channel's customs mode.
+    """
+    date = date or s.date
+    fin = s.finance
+    lm_index = {t.id: i for i, t in enumerate(s.last_mile)}
+
+    # -- per product -----------------------------------------------------------------------------------------
+    prod = s.products
+    pw = np.array([p.unit_weight_kg for p in prod])
+    pv = np.array([p.unit_volume_m3 for p in prod])
+    ppur = np.array([p.purchase_value for p in prod])
+    pret = np.array([p.retail_price for p in prod])
+    pvat = np.array([p.cn_vat_rate for p in prod])
+    prr = np.array([p.rebate_rate for p in prod])
+    pinv = np.array([1.0 if p.has_vat_invoices else 0.0 for p in prod])
+    pupo = np.array([p.units_per_order for p in prod])
+    duty = np.zeros((len(prod), len(s.markets)))
+    for i, p in enumerate(prod):
+        for j, m in enumerate(s.markets):
+            duty[i, j] = p.duty_rate.get(m.id, p.duty_rate.get(m.region, 0.0))
+
+    # -- per market, channel rule, warehouse, last-mile table and route ----------------------------------------
+    mk = _market_table(s, {f.routes[int(k)].market for k in np.unique(f.route)}, date)
+    rules = _rule_table(s, date)
+    lm_tables = s.last_mile
+    band_kg = _pad([list(t.max_kg) for t in lm_tables], fill_last=True, pad_value=0.0)
+    band_price = _pad([[fin.to_scenario_currency(x, t.currency) for x in t.price] for t in lm_tables],
+                      fill_last=True, pad_value=0.0)
+    lmt = _LastMileTable([(fin.to_scenario_currency(t.per_kg_over, t.currency), t.per_1000km, t.base_days,
+                           t.std_days, t.km_per_day) for t in lm_tables])
+    m_table = np.array([lm_index[m.last_mile] for m in s.markets])
+    whs = s.warehouses
+    tier_from = _pad([[t.from_day for t in w.storage_tiers] for w in whs] + [[0.0]], False, _PAD_DAY)
+    tier_rate = _pad([[t.rate_per_m3_day for t in w.storage_tiers] for w in whs] + [[0.0]], False, 0.0)
+    wh = _WarehouseTable([(w.receiving_per_m3, w.pick_pack_per_order, w.pick_pack_per_extra_item, w.handling_days)
+                          for w in whs] + [(0.0, 0.0, 0.0, 0.0)])
+    rt, r_market, r_wh = _route_table(s, f)
+
+    # -- gather rows ------------------------------------------------------------------------------------------
+    row_p = f.product
+    ri = f.route
+    mj = r_market[ri]
+    ch = rt.channel[ri].astype(np.int64)
+    w_i = r_wh[ri]
+    t_i = m_table[mj]
+    basis = rules.rebate_basis[ch]
+    eligible = np.where(basis == 0.5, pinv[row_p], basis)
+    n = len(row_p)
+    full = np.full
+    return ChainInputs(
+        channel=ch, parcel=rt.parcel[ri], weight_kg=pw[row_p], volume_m3=pv[row_p], purchase_value=ppur[row_p],
+        retail_price=pret[row_p], cn_vat_rate=pvat[row_p], rebate_rate=prr[row_p], rebate_eligible=eligible,
+        units_per_order=pupo[row_p], units_per_year=np.asarray(f.units_per_year, dtype=float),
+        fm_km=rt.fm_km[ri], fm_days=rt.fm_days[ri], road_per_kg_km=rt.road_per_kg_km[ri],
+        road_kg_per_m3=rt.road_kg_per_m3[ri], gw_handling_per_kg=rt.gw_handling_per_kg[ri],
+        gw_handling_days=rt.gw_handling_days[ri], bz_handling_per_kg=rt.bz_handling_per_kg[ri],
+        bz_handling_days=rt.bz_handling_days[ri], tr_km=rt.tr_km[ri], tr_days=rt.tr_days[ri],
+        export_fee_per_kg=rt.gw_export_fee_per_kg[ri] + rules.fee_per_kg[ch], export_days=rt.export_days[ri],
+        declaration_lag_days=rules.declaration_lag_days[ch], rebate_trigger=rules.rebate_trigger[ch],
+        lh_km=rt.lh_km[ri], lh_per_kg=rt.lh_per_kg[ri], lh_per_m3=rt.lh_per_m3[ri], lh_per_item=rt.lh_per_item[ri],
+        lh_per_container=rt.lh_per_container[ri], lh_per_kg_km=rt.lh_per_kg_km[ri],
+        lh_container_m3=rt.lh_container_m3[ri], lh_container_kg=rt.lh_container_kg[ri],
+        lh_container_fill=rt.lh_container_fill[ri], lh_volumetric=rt.lh_volumetric[ri],
+        lh_mean_days=rt.lh_mean_days[ri], lh_std_days=rt.lh_std_days[ri], lh_departures=rt.lh_departures[ri],
+        duty_rate=duty[row_p, mj], additional_duty_rate=mk.additional_duty_rate[mj],
+        duty_threshold=mk.duty_threshold[mj], flat_duty_per_line=mk.flat_duty_per_line[mj],
+        vat_rate=mk.vat_rate[mj], vat_threshold=mk.vat_threshold[mj], cif=mk.cif[mj],
+        fee_per_entry=rt.fee_per_entry[ri], fee_per_parcel=rt.fee_per_parcel[ri],
+        clear_mean_days=rt.clear_mean_days[ri], clear_std_days=rt.clear_std_days[ri],
+        dr_km=rt.dr_km[ri], dr_days=rt.dr_days[ri], dr_per_kg_km=rt.dr_per_kg_km[ri],
+        dr_kg_per_m3=rt.dr_kg_per_m3[ri],
+        wh_receiving_per_m3=wh.receiving_per_m3[w_i], wh_tier_from=tier_from[w_i], wh_tier_rate=tier_rate[w_i],
+        wh_pick_per_order=wh.pick_per_order[w_i], wh_pick_per_extra=wh.pick_per_extra[w_i],
+        wh_days=wh.handling_days[w_i],
+        lm_on=rt.lm_on[ri], lm_km=rt.lm_km[ri], lm_band_kg=band_kg[t_i], lm_band_price=band_price[t_i],
+        lm_per_kg_over=lmt.per_kg_over[t_i], lm_per_1000km=lmt.per_1000km[t_i], lm_base_days=lmt.base_days[t_i],
+        lm_std_days=lmt.std_days[t_i], lm_km_per_day=lmt.km_per_day[t_i],
+        partner_fee_share=np.where(ch == _B2B, mk.partner_fee_share[mj], 0.0),
+        partner_payment_days=mk.partner_payment_days[mj], partner_days=mk.partner_days[mj],
+        promise_days=mk.promise_days[mj], demand_cv=mk.demand_cv[mj], payout_days=mk.payout_days[mj],
+        cost_of_capital=full(n, fin.cost_of_capital), z=full(n, NormalDist().inv_cdf(fin.service_level)),
+        review_days=full(n, fin.review_period_days), supply_days=full(n, fin.domestic_supply_days),
+        origin_days=full(n, fin.origin_handling_days), processing_days=full(n, fin.rebate_processing_days),
+        vat_reclaim_days=full(n, fin.vat_reclaim_days),
+    )
