@@ -14,15 +14,12 @@ duties, taxes and other money rules live elsewhere.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import enum
 import itertools
 import math
 import os
-import shutil
-import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +28,7 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
+from networks.io import StagedOutputs
 from networks.places import Place, PlaceKind, UnknownPlaceError
 
 if TYPE_CHECKING:
@@ -311,23 +309,6 @@ def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
-
-
-@contextlib.contextmanager
-def _atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; move it into place on success."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # A private directory rather than a temporary file: GDAL drivers refuse
-    # to open an existing empty file as a dataset, and a directory in the
-    # target's folder keeps the final rename on one filesystem, hence atomic.
-    tmp_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        tmp = tmp_dir / target.name
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
 class TransportNetwork:
@@ -787,7 +768,8 @@ class TransportNetwork:
             Layer names for the places and the lanes.
         """
         nodes, lanes = self._file_frames()
-        with _atomic_target(path) as tmp:
+        with StagedOutputs() as staged:
+            tmp = staged.path(Path(path))
             nodes.to_file(tmp, layer=nodes_layer, driver="GPKG", engine="pyogrio")
             lanes.to_file(tmp, layer=lanes_layer, driver="GPKG", engine="pyogrio", mode="a")
 
@@ -826,8 +808,8 @@ class TransportNetwork:
         """
         nodes, lanes = self._file_frames()
         for frame, path in ((nodes, nodes_path), (lanes, lanes_path)):
-            with _atomic_target(path) as tmp:
-                frame.to_file(tmp, driver="GeoJSON", engine="pyogrio")
+            with StagedOutputs() as staged:
+                frame.to_file(staged.path(Path(path)), driver="GeoJSON", engine="pyogrio")
 
 
 def _plain(value: Any) -> Any:

@@ -20,20 +20,20 @@ water), not inland ones.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.metadata
 import json
 import logging
 import math
 import os
-import tempfile
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from shapely.geometry import LineString
+
+from networks.io import atomic_write_text
 
 __all__ = [
     "DEFAULT_AVOID",
@@ -166,22 +166,11 @@ def _read_disk_cache(path: Path) -> dict[str, float]:
 
 def _write_disk_cache(path: Path, entries: dict[str, float]) -> None:
     payload = {"format": _CACHE_FORMAT, "searoute": _searoute_version(), "km": entries}
-    tmp_name: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, sort_keys=True, indent=0)
-        # Same directory, so os.replace is an atomic rename: readers see the old
-        # file or the new one, never half of one.
-        os.replace(tmp_name, path)
-        tmp_name = None
+        # Atomic, so readers see the old file or the new one, never half of one.
+        atomic_write_text(path, json.dumps(payload, sort_keys=True, indent=0))
     except OSError as exc:
         _log.warning("could not write sea-distance cache %s: %s", path, exc)
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,9 +17,29 @@ from rich.markup import escape
 
 from logistics.errors import OwlError
 from logistics.scenario import Scenario, load_scenario
+from logistics.solving import check_time_limit as _check_seconds
 
-__all__ = ["ScenarioOpt", "check_time_limit", "err", "fail", "guard", "out", "parse_date", "print_json",
-           "scenario_from"]
+__all__ = [
+    "DateOpt",
+    "GapOpt",
+    "JsonOpt",
+    "MipSolver",
+    "MipSolverOpt",
+    "QuietOpt",
+    "ScenarioOpt",
+    "ScreeningSolver",
+    "ScreeningSolverOpt",
+    "SeedOpt",
+    "TimeLimitOpt",
+    "check_time_limit",
+    "err",
+    "fail",
+    "guard",
+    "out",
+    "parse_date",
+    "print_json",
+    "scenario_from",
+]
 
 # Piped output is not cut to 80 columns: planners paste these tables into reports.
 out = Console(width=None if sys.stdout.isatty() else 180)
@@ -30,6 +50,35 @@ ScenarioOpt = Annotated[
     typer.Option("--scenario", "-s", help="Scenario TOML file (default: the built-in Guangzhou scenario).",
                  dir_okay=False, show_default=False),
 ]
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")]
+GapOpt = Annotated[float, typer.Option("--gap", help="Relative optimality gap at which to stop (0.001 = 0.1%).")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="Rules in force on this date (YYYY-MM-DD).")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed (sampling and search), 0 or more.")]
+
+
+class MipSolver(StrEnum):
+    """The MIP solvers MathOpt runs for design and screening."""
+
+    highs = "highs"
+    scip = "scip"
+    cpsat = "cpsat"
+
+
+class ScreeningSolver(StrEnum):
+    """The MIP solvers the screening model runs on (CP-SAT does not take its continuous queue envelope)."""
+
+    highs = "highs"
+    scip = "scip"
+
+
+MipSolverOpt = Annotated[MipSolver, typer.Option("--solver", help="MIP solver.")]
+ScreeningSolverOpt = Annotated[ScreeningSolver, typer.Option("--solver", help="MIP solver.")]
+
+
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="Wall-clock seconds the solving may take (finite, "
+                                              "> 0); the best solution found by then is reported.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -51,9 +100,11 @@ def guard() -> Iterator[None]:
 
 def check_time_limit(time_limit: float, option: str = "--time-limit") -> None:
     """Refuse a solver time limit that is not a positive, finite number of seconds (exit 2)."""
-    if not (time_limit > 0 and math.isfinite(time_limit)):
+    try:
+        _check_seconds(time_limit, option)
+    except ValueError:
         raise fail(f"{option}: {time_limit:g} must be a finite number of seconds > 0. Fix: pass for example "
-                   f"{option} 10")
+                   f"{option} 10") from None
 
 
 def scenario_from(path: Path | None) -> Scenario:

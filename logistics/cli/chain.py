@@ -9,7 +9,17 @@ from rich import box
 from rich.table import Table
 
 from logistics.chain import evaluate
-from logistics.cli._common import ScenarioOpt, err, guard, out, parse_date, print_json, scenario_from
+from logistics.cli._common import (
+    DateOpt,
+    JsonOpt,
+    ScenarioOpt,
+    err,
+    guard,
+    out,
+    parse_date,
+    print_json,
+    scenario_from,
+)
 
 __all__ = ["chain"]
 
@@ -18,9 +28,8 @@ def chain(
     scenario: ScenarioOpt = None,
     product: Annotated[str | None, typer.Option("--product", "-p", help="Only this product id.")] = None,
     market: Annotated[str | None, typer.Option("--market", "-m", help="Only this market id.")] = None,
-    date: Annotated[str | None, typer.Option(
-        "--date", help="Apply the customs and tax rules in force on this ISO date (default: the scenario's).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Cost per unit and per year, lead time, capital and the winning channel for each product and market.
 

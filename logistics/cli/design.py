@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +11,23 @@ import typer
 from rich import box
 from rich.table import Table
 
-from logistics.cli._common import ScenarioOpt, check_time_limit, err, fail, guard, out, parse_date, print_json
+from logistics.cli._common import (
+    DateOpt,
+    GapOpt,
+    JsonOpt,
+    MipSolver,
+    MipSolverOpt,
+    QuietOpt,
+    ScenarioOpt,
+    TimeLimitOpt,
+    check_time_limit,
+    err,
+    fail,
+    guard,
+    out,
+    parse_date,
+    print_json,
+)
 from logistics.design import DesignInfeasibleError, DesignResult, read_orlib_cflp, scenario_design, solve_design
 from logistics.io import atomic_write_json
 from logistics.scenario import DesignData, Scenario, load_scenario
@@ -22,17 +37,6 @@ __all__ = ["app"]
 app = typer.Typer(help="Network design: open warehouses and hubs, route every product-market flow (MathOpt MIP).")
 
 
-class Solver(StrEnum):
-    highs = "highs"
-    scip = "scip"
-    cpsat = "cpsat"
-
-
-TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds for the whole solve.")]
-Gap = Annotated[float, typer.Option("--gap", help="Relative optimality gap at which to stop (0.001 = 0.1%).")]
-SolverOpt = Annotated[Solver, typer.Option("--solver", help="MIP solver.")]
-Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-Quiet = Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")]
 
 
 def _progress(quiet: bool):  # type: ignore[no-untyped-def]
@@ -116,7 +120,7 @@ def _print(result: DesignResult, currency: str) -> None:
 def design_cmd(
     ctx: typer.Context,
     scenario: ScenarioOpt = None,
-    time_limit: TimeLimit = 60.0, gap: Gap = 1e-3, solver: SolverOpt = Solver.highs,
+    time_limit: TimeLimitOpt = 60.0, gap: GapOpt = 1e-3, solver: MipSolverOpt = MipSolver.highs,
     force_open: Annotated[list[str] | None, typer.Option("--force-open", help="Site id to keep open (repeat).")] = None,
     force_closed: Annotated[list[str] | None, typer.Option("--force-closed", help="Site id to keep closed.")] = None,
     max_warehouses: Annotated[int | None, typer.Option("--max-warehouses", min=0, help="At most this many.")] = None,
@@ -131,10 +135,10 @@ def design_cmd(
     pooling: Annotated[bool | None, typer.Option("--pooling/--no-pooling", help="Risk pooling of safety stock.")]
     = None,
     n_best: Annotated[int, typer.Option("--n-best", min=0, help="Runner-up plans with other warehouses.")] = 2,
-    date: Annotated[str | None, typer.Option("--date", help="Rules in force on this date (YYYY-MM-DD).")] = None,
+    date: DateOpt = None,
     geojson: Annotated[Path | None, typer.Option("--geojson", help="Write sites and flows as GeoJSON.",
                                                  dir_okay=False)] = None,
-    as_json: Json = False, quiet: Quiet = False,
+    as_json: JsonOpt = False, quiet: QuietOpt = False,
 ) -> None:
     """Design the network of the scenario (the built-in Guangzhou one by default); exit 1 if no plan is feasible."""
     if ctx.invoked_subcommand is not None:
@@ -165,8 +169,8 @@ def design_cmd(
 def orlib_cmd(
     file: Annotated[Path, typer.Argument(help="An OR-Library cap*.txt file.", dir_okay=False)],
     capacity: Annotated[float | None, typer.Option("--capacity", help="Capacity for capa/capb/capc files.")] = None,
-    time_limit: TimeLimit = 600.0, gap: Gap = 1e-9, solver: SolverOpt = Solver.highs,
-    as_json: Json = False, quiet: Quiet = False,
+    time_limit: TimeLimitOpt = 600.0, gap: GapOpt = 1e-9, solver: MipSolverOpt = MipSolver.highs,
+    as_json: JsonOpt = False, quiet: QuietOpt = False,
 ) -> None:
     """Solve an OR-Library capacitated facility location instance (splittable demand) to proven optimality."""
     with guard():
@@ -189,8 +193,8 @@ def orlib_cmd(
 def compare_cmd(
     a: Annotated[Path, typer.Argument(help="Scenario A (TOML).", dir_okay=False)],
     b: Annotated[Path, typer.Argument(help="Scenario B (TOML).", dir_okay=False)],
-    time_limit: TimeLimit = 60.0, gap: Gap = 1e-3, solver: SolverOpt = Solver.highs,
-    as_json: Json = False, quiet: Quiet = False,
+    time_limit: TimeLimitOpt = 60.0, gap: GapOpt = 1e-3, solver: MipSolverOpt = MipSolver.highs,
+    as_json: JsonOpt = False, quiet: QuietOpt = False,
 ) -> None:
     """Design both scenarios and print the differences in open sites, flows (by channel) and cost."""
     with guard():

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from logistics.cli._common import ScenarioOpt, check_time_limit, err, fail, guard, out, print_json
+from logistics.cli._common import (
+    QuietOpt,
+    ScenarioOpt,
+    check_time_limit,
+    err,
+    fail,
+    guard,
+    out,
+    print_json,
+)
 from logistics.errors import OutputError
 from logistics.io import atomic_write_bytes, atomic_write_text
 from logistics.scenario import load_scenario
@@ -24,7 +33,7 @@ def plan_cmd(
                                                      help="Seconds for the network design.")] = 60.0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the sampled day and the routing search.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON summary on stdout.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Evaluate the chain, design the network, route a sample day, compare screening, and write the report,
     maps, GeoPackage, GeoJSON and a JSON summary into one folder."""

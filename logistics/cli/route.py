@@ -15,7 +15,19 @@ from rich import box
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from logistics.cli._common import ScenarioOpt, check_time_limit, err, guard, out, print_json, scenario_from
+from logistics.cli._common import (
+    JsonOpt,
+    QuietOpt,
+    ScenarioOpt,
+    SeedOpt,
+    TimeLimitOpt,
+    check_time_limit,
+    err,
+    guard,
+    out,
+    print_json,
+    scenario_from,
+)
 from logistics.routing import (
     RoutingProblem,
     RoutingResult,
@@ -39,12 +51,9 @@ class Backend(StrEnum):
     ortools = "ortools"
 
 
-TimeLimit = Annotated[float, typer.Option("--time-limit", help="Search time, seconds.")]
-Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (sampling and PyVRP), 0 or more.")]
 GeoJson = Annotated[Path | None, typer.Option("--geojson", help="Write the routes as GeoJSON.", dir_okay=False)]
 Matrix = Annotated[Path | None, typer.Option("--matrix", help="Your own matrices: .npz (distance_m, duration_s) or "
                                              "a CSV of metres; the depot first.", dir_okay=False)]
-Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 
 
 def _solve_with_progress(problem: RoutingProblem, time_limit: float, seed: int, backend: str,
@@ -134,10 +143,10 @@ def pickups_cmd(
     cluster: Annotated[list[str] | None, typer.Option("--cluster", help="Seller cluster (repeatable).")] = None,
     sellers: Annotated[Path | None, typer.Option("--sellers", help="CSV id,lat,lon,kg,m3,open_hour,close_hour.",
                                                  dir_okay=False)] = None,
-    matrix: Matrix = None, time_limit: TimeLimit = 10.0, seed: Seed = 0,
+    matrix: Matrix = None, time_limit: TimeLimitOpt = 10.0, seed: SeedOpt = 0,
     backend: Annotated[Backend, typer.Option("--backend", help="Solver backend.")] = Backend.auto,
-    geojson: GeoJson = None, as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
-    quiet: Quiet = False,
+    geojson: GeoJson = None, as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Tomorrow's pickup routes from the sellers of the Guangzhou clusters to a consolidation hub."""
     _run_domain(scenario, lambda s: pickup_problem(s, hub=hub, clusters=cluster, sellers_csv=sellers,
@@ -151,10 +160,10 @@ def lastmile_cmd(
     warehouse: Annotated[str | None, typer.Option("--warehouse", help="Overseas warehouse id.")] = None,
     orders: Annotated[Path | None, typer.Option("--orders", help="CSV id,lat,lon,kg,m3,open_hour,close_hour.",
                                                 dir_okay=False)] = None,
-    matrix: Matrix = None, time_limit: TimeLimit = 10.0, seed: Seed = 0,
+    matrix: Matrix = None, time_limit: TimeLimitOpt = 10.0, seed: SeedOpt = 0,
     backend: Annotated[Backend, typer.Option("--backend", help="Solver backend.")] = Backend.auto,
-    geojson: GeoJson = None, as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
-    quiet: Quiet = False,
+    geojson: GeoJson = None, as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """One day's last-mile delivery routes around an overseas warehouse."""
     _run_domain(scenario, lambda s: lastmile_problem(s, warehouse=warehouse, orders_csv=orders, matrix=matrix,
@@ -165,13 +174,13 @@ def lastmile_cmd(
 @app.command("solve")
 def solve_cmd(
     file: Annotated[Path, typer.Argument(help="A VRPLIB .vrp (CVRP) or Solomon .txt (VRPTW) file.", dir_okay=False)],
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Search time, seconds.")] = 10.0,
+    time_limit: TimeLimitOpt = 10.0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (PyVRP).")] = 0,
     backend: Annotated[Backend, typer.Option("--backend", help="Solver backend.")] = Backend.auto,
     sol: Annotated[Path | None, typer.Option("--sol", help="Write the routes as a VRPLIB .sol file.",
                                              dir_okay=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
-    quiet: Quiet = False,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Solve FILE within --time-limit seconds; cost in the instance's units (VRPLIB: rounded distances)."""
     with guard():

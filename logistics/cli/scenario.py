@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from logistics.cli._common import ScenarioOpt, fail, guard, out, print_json, scenario_from
+from logistics.cli._common import (
+    JsonOpt,
+    ScenarioOpt,
+    fail,
+    guard,
+    out,
+    print_json,
+    scenario_from,
+)
 from logistics.io import atomic_write_text
 from logistics.scenario import builtin_text, channel_routes, load_scenario, write_scenario
 
@@ -20,7 +28,7 @@ app = typer.Typer(help="Show, validate and export scenarios.", no_args_is_help=T
 @app.command()
 def show(
     scenario: ScenarioOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Summarise a scenario: products, markets, gateways, lanes, warehouses and the rules in force."""
     with guard():

@@ -12,7 +12,22 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from logistics.cli._common import ScenarioOpt, check_time_limit, err, fail, guard, out, print_json, scenario_from
+from logistics.cli._common import (
+    GapOpt,
+    JsonOpt,
+    QuietOpt,
+    ScenarioOpt,
+    ScreeningSolver,
+    ScreeningSolverOpt,
+    TimeLimitOpt,
+    check_time_limit,
+    err,
+    fail,
+    guard,
+    out,
+    print_json,
+    scenario_from,
+)
 from logistics.screening import (
     ScreeningPlan,
     ScreeningProblem,
@@ -36,15 +51,7 @@ class Config(StrEnum):
     optimized = "optimized"
 
 
-class Solver(StrEnum):
-    highs = "highs"
-    scip = "scip"
-
-
-TimeLimit = Annotated[float, typer.Option("--time-limit", help="Solver time limit per plan, seconds.")]
-Gap = Annotated[float, typer.Option("--gap", help="Relative MIP gap at which a plan counts as optimal.")]
 Scale = Annotated[float, typer.Option("--volume-scale", help="Multiply every flow's parcels per day (growth).")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
 def _problem(scenario: Path | None, scale: float) -> ScreeningProblem:
@@ -78,8 +85,8 @@ def _summary_table(title: str, plans: dict[str, ScreeningPlan], currency: str) -
 
 @app.command("compare")
 def compare_cmd(
-    scenario: ScenarioOpt = None, time_limit: TimeLimit = 10.0, gap: Gap = 0.001, volume_scale: Scale = 1.0,
-    solver: Annotated[Solver, typer.Option("--solver", help="MIP solver.")] = Solver.highs, as_json: AsJson = False,
+    scenario: ScenarioOpt = None, time_limit: TimeLimitOpt = 10.0, gap: GapOpt = 0.001, volume_scale: Scale = 1.0,
+    solver: ScreeningSolverOpt = ScreeningSolver.highs, as_json: JsonOpt = False,
 ) -> None:
     """Before (terminal) / measure 8 (mail exchange) / optimized placement, side by side, lanes optimized."""
     with guard():
@@ -107,8 +114,8 @@ def optimize_cmd(
     scenario: ScenarioOpt = None,
     config: Annotated[Config, typer.Option("--config", help="Placement: optimized, or a fixed one.")] = (
         Config.optimized),
-    time_limit: TimeLimit = 10.0, gap: Gap = 0.001, volume_scale: Scale = 1.0,
-    solver: Annotated[Solver, typer.Option("--solver", help="MIP solver.")] = Solver.highs, as_json: AsJson = False,
+    time_limit: TimeLimitOpt = 10.0, gap: GapOpt = 0.001, volume_scale: Scale = 1.0,
+    solver: ScreeningSolverOpt = ScreeningSolver.highs, as_json: JsonOpt = False,
 ) -> None:
     """Lanes per site and hour (and the placement) that minimize lane, staff, waiting and missed-flight cost."""
     with guard():
@@ -145,8 +152,8 @@ def simulate_cmd(
     replications: Annotated[int, typer.Option("--replications", "-n", help="Independent simulated days.")] = 10,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the replications' random streams.")] = 0,
     workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: CPUs).")] = None,
-    time_limit: TimeLimit = 10.0, gap: Gap = 0.001, volume_scale: Scale = 1.0, as_json: AsJson = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    time_limit: TimeLimitOpt = 10.0, gap: GapOpt = 0.001, volume_scale: Scale = 1.0, as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Simulate days of a plan (SimPy): dwell, share of parcels on their intended flight, waits, with 95% CIs."""
     with guard():

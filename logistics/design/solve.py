@@ -52,6 +52,7 @@ from logistics.design.instance import DesignInstance, Evaluation, Plan, evaluate
 from logistics.design.lagrange import LagrangianFixing, lagrangian_fixing
 from logistics.design.scenario import ChosenFlow, DesignOption, ScenarioDesign
 from logistics.errors import InfeasibleError
+from logistics.solving import Limits, SolveSummary, Status
 
 __all__ = ["SOLVERS", "DesignInfeasibleError", "DesignResult", "RunnerUp", "solve_design"]
 
@@ -121,6 +122,11 @@ class DesignResult:
                  "share": float(x[o]), "units": float(x[o] * inst.demand_qty[inst.opt_demand[o]])}
                 for o in np.nonzero(x > min_share)[0]]
 
+    @property
+    def summary(self) -> SolveSummary:
+        """Status, objective, bound, gap and runtime in the vocabulary every solver shares."""
+        return SolveSummary(Status(self.status), self.objective, self.bound, self.gap, self.runtime_s)
+
     def option(self, k: int) -> DesignOption:
         """Which product, market and chain route option ``k`` is.
 
@@ -149,10 +155,11 @@ class DesignResult:
 
     def to_json(self) -> dict[str, object]:
         ev = self.evaluation
+        head = self.summary.to_json()
         return {
-            "instance": self.instance.name, "status": self.status, "termination": self.termination,
-            "objective": round(self.objective, 6), "bound": round(self.bound, 6), "gap": self.gap,
-            "runtime_s": round(self.runtime_s, 3), "solver": self.solver, "iterations": self.iterations,
+            "instance": self.instance.name, "status": head["status"], "termination": self.termination,
+            "objective": head["objective"], "bound": head["bound"], "gap": head["gap"],
+            "runtime_s": head["runtime_s"], "solver": self.solver, "iterations": self.iterations,
             "open": list(self.open_sites),
             "cost_by_stage": {k: round(v, 2) for k, v in ev.by_stage.items()},
             "service": {k: round(v, 6) for k, v in ev.service.items()},
@@ -614,7 +621,8 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
 
 
 def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float = 60.0, gap: float = 1e-4,
-                 solver: str = "highs", n_best: int = 0, progress: Progress | None = None) -> DesignResult:
+                 solver: str = "highs", n_best: int = 0, progress: Progress | None = None,
+                 limits: Limits | None = None) -> DesignResult:
     """Solve the design MIP to within ``gap`` (relative) or until ``time_limit`` seconds.
 
     Parameters
@@ -632,6 +640,8 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
         How many runner-up plans to find, each with a set of open warehouses different from all before.
     progress
         Called with a line of text after each MIP.
+    limits
+        When given, its ``time_limit`` and ``gap`` replace the two arguments of those names.
 
     Raises
     ------
@@ -640,10 +650,8 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
     ValueError
         For a time limit <= 0, a gap < 0 or an unknown solver.
     """
-    if not time_limit > 0:
-        raise ValueError(f"time_limit must be > 0 seconds, got {time_limit}")
-    if not gap >= 0:
-        raise ValueError(f"gap must be >= 0, got {gap}")
+    limits = limits or Limits(time_limit=time_limit, gap=gap)
+    time_limit, gap = limits.time_limit, limits.gap
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
     inst, options = ((problem.instance, problem.options) if isinstance(problem, ScenarioDesign)

@@ -13,6 +13,7 @@ import numpy as np
 from logistics.routing.backends import BackendRun, OnBest, run_ortools, run_pyvrp
 from logistics.routing.evaluate import Route, RouteCheck, check_solution, unreachable_clients
 from logistics.routing.problem import BadProblemError, RoutingProblem
+from logistics.solving import Limits, SolveSummary, Status
 
 __all__ = ["BACKENDS", "Progress", "RoutingResult", "backend_support", "choose_backend", "solve"]
 
@@ -56,6 +57,11 @@ class RoutingResult:
     def status(self) -> str:
         """``feasible`` or ``infeasible``."""
         return "feasible" if self.feasible else "infeasible"
+
+    @property
+    def summary(self) -> SolveSummary:
+        """Status (``feasible`` or ``infeasible``), cost as the objective, no bound (a heuristic), runtime."""
+        return SolveSummary(Status(self.status), self.cost, None, None, self.runtime_s)
 
     @property
     def cost(self) -> float:
@@ -166,8 +172,8 @@ def _race(problem: RoutingProblem, time_limit: float, seed: int, jobs: tuple[tup
     return BackendRun(winner.routes, trace, time.perf_counter() - t0)
 
 
-def solve(problem: RoutingProblem, *, time_limit: float, seed: int = 0, backend: str = "auto",
-          progress: Progress | None = None) -> RoutingResult:
+def solve(problem: RoutingProblem, *, time_limit: float | None = None, seed: int = 0, backend: str = "auto",
+          progress: Progress | None = None, limits: Limits | None = None) -> RoutingResult:
     """Solve ``problem`` within ``time_limit`` seconds.
 
     Parameters
@@ -182,6 +188,9 @@ def solve(problem: RoutingProblem, *, time_limit: float, seed: int = 0, backend:
         ``auto`` (see :func:`choose_backend`), ``pyvrp`` or ``ortools``.
     progress
         Called as ``progress(seconds, best_cost)`` while the search runs.
+    limits
+        When given, its ``time_limit`` and ``seed`` replace the two arguments of those names (no gap: the
+        searches are heuristics that prove none).
 
     Returns
     -------
@@ -196,8 +205,11 @@ def solve(problem: RoutingProblem, *, time_limit: float, seed: int = 0, backend:
     BadProblemError
         For a backend that cannot solve this problem (see :func:`backend_support`).
     """
-    if not time_limit > 0:
-        raise ValueError(f"time_limit must be > 0 seconds, got {time_limit}")
+    if limits is None:
+        if time_limit is None:
+            raise ValueError("pass time_limit (seconds) or limits")
+        limits = Limits(time_limit=time_limit, seed=seed)
+    time_limit, seed = limits.time_limit, limits.seed
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     if backend in backend_support(problem):
