@@ -37,7 +37,6 @@ go through a Lagrangian presolve (:mod:`logistics.design.lagrange`) that proves 
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import time
 from collections.abc import Callable
@@ -46,8 +45,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 from ortools.math_opt.python import mathopt
-from ortools.math_opt.solvers import highs_pb2
 
+from logistics import mip
 from logistics.design.instance import DesignInstance, Evaluation, Plan, evaluate
 from logistics.design.lagrange import LagrangianFixing, lagrangian_fixing
 from logistics.design.scenario import ChosenFlow, DesignOption, ScenarioDesign
@@ -56,7 +55,7 @@ from logistics.solving import Limits, SolveSummary, Status
 
 __all__ = ["SOLVERS", "DesignInfeasibleError", "DesignResult", "RunnerUp", "solve_design"]
 
-SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP, "cpsat": mathopt.SolverType.CP_SAT}
+SOLVERS = mip.SOLVERS
 _PRESOLVE_MIN_OPTIONS = 20_000
 _TOL = 1e-6
 
@@ -424,13 +423,10 @@ def _with_rows(model: mathopt.Model, rows: _Rows, obj_ids: NDArray[np.int64],
 
 
 def _params(solver: str, seconds: float, gap: float, cutoff: float | None = None) -> mathopt.SolveParameters:
-    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(seconds, 0.05)), relative_gap_tolerance=gap,
-                                     absolute_gap_tolerance=1e-6, threads=None if solver == "highs" else 1)
-    if cutoff is not None and solver == "highs":
-        # A known plan's cost prunes every node that cannot beat it. When nothing beats it HiGHS reports the
-        # model infeasible, which the caller reads as "the known plan is optimal".
-        params.highs = highs_pb2.HighsOptionsProto(double_options={"objective_bound": cutoff})
-    return params
+    # A known plan's cost prunes every node that cannot beat it (HiGHS only: with SCIP and CP-SAT a cutoff that
+    # nothing beats ends in "no solution", which the refinement loop would have to tell apart from a time-out).
+    return mip.parameters(solver, seconds, gap, cutoff=cutoff if solver == "highs" else None, absolute_gap=1e-6,
+                          threads=None if solver == "highs" else 1)
 
 
 def _extract(inst: DesignInstance, m: _Model, result: mathopt.SolveResult) -> Plan:
@@ -454,8 +450,8 @@ def _transport_plan(inst: DesignInstance, open_mask: NDArray[np.bool_], solver: 
     fixed_open = open_mask.copy()
     fixed_closed = ~open_mask & inst.openable
     m = _build(inst, [], fixed_open, fixed_closed, [])
-    res = mathopt.solve(m.model, SOLVERS["highs"], params=_params(solver, seconds, 1e-9))
-    if res.termination.reason not in (mathopt.TerminationReason.OPTIMAL, mathopt.TerminationReason.FEASIBLE):
+    res = mip.run(m.model, "highs", _params(solver, seconds, 1e-9))
+    if not mip.found_solution(res):
         return None
     plan = _extract(inst, m, res)
     return plan, evaluate(inst, plan).objective
@@ -469,8 +465,8 @@ def _restricted_plan(inst: DesignInstance, lag: LagrangianFixing, solver: str,
     keep[np.argsort(lag.values, kind="stable")[: 2 * lag.k + 4]] = True
     keep |= lag.open_guess
     m = _build(inst, [], np.zeros(inst.n_sites, dtype=bool), ~keep, [])
-    res = mathopt.solve(m.model, SOLVERS["highs"], params=_params("highs", until - time.perf_counter(), 1e-4))
-    if res.termination.reason in (mathopt.TerminationReason.OPTIMAL, mathopt.TerminationReason.FEASIBLE):
+    res = mip.run(m.model, "highs", _params("highs", until - time.perf_counter(), 1e-4))
+    if mip.found_solution(res):
         plan = _extract(inst, m, res)
         return plan, evaluate(inst, plan).objective
     return _transport_plan(inst, lag.open_guess, solver, until - time.perf_counter())
@@ -536,8 +532,8 @@ def _diagnose(inst: DesignInstance, solver: str, seconds: float) -> tuple[str, .
     that stay positive (markets short of their promise target, capacities exceeded, counts, budget)."""
     none = np.zeros(inst.n_sites, dtype=bool)
     m = _build(inst, _breakpoints(inst), none, none.copy(), [], elastic=True)
-    res = mathopt.solve(m.model, SOLVERS[solver], params=_params(solver, seconds, 1e-6))
-    if res.termination.reason not in (mathopt.TerminationReason.OPTIMAL, mathopt.TerminationReason.FEASIBLE):
+    res = mip.run(m.model, solver, _params(solver, seconds, 1e-6))
+    if not mip.found_solution(res):
         return ("even with every capacity, target, count and budget relaxed there is no plan: some demand has "
                 "no option through a site that may open",)
     vals = res.variable_values()
@@ -584,14 +580,14 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
         m = _build(inst, bps, fixed_open, fixed_closed, nogoods)
         left = deadline - time.perf_counter()
         cutoff = best[1].objective * (1 + 1e-9) if best is not None and not len(inst.pool_site) else None
-        res = mathopt.solve(m.model, SOLVERS[solver], params=_params(solver, left, gap / 2, cutoff))
+        res = mip.run(m.model, solver, _params(solver, left, gap / 2, cutoff))
         term = res.termination.reason
-        if term in (mathopt.TerminationReason.INFEASIBLE, mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
+        if mip.proved_infeasible(res):
             if best is None:
                 return None
             return best[0], best[1], best[1].objective if cutoff is not None else bound, "optimal", it
         bound = max(bound, res.termination.objective_bounds.dual_bound)
-        if term not in (mathopt.TerminationReason.OPTIMAL, mathopt.TerminationReason.FEASIBLE):
+        if not mip.found_solution(res):
             if best is None:
                 raise InfeasibleError(f"{inst.name}: the solver found no plan in the time given "
                                       f"({term.name.lower()}). Fix: raise --time-limit")
@@ -652,8 +648,7 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
     """
     limits = limits or Limits(time_limit=time_limit, gap=gap)
     time_limit, gap = limits.time_limit, limits.gap
-    if solver not in SOLVERS:
-        raise ValueError(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
+    mip.solver_type(solver)  # an unknown name is a ValueError before any work
     inst, options = ((problem.instance, problem.options) if isinstance(problem, ScenarioDesign)
                      else (problem, ()))
     t0 = time.perf_counter()

@@ -1,0 +1,90 @@
+"""The MathOpt glue that network design and screening share: solver choice, parameters (with the HiGHS cutoff
+workaround), and reading how a solve ended.
+
+MathOpt's solvers print nothing unless ``enable_output`` is set, which owl never does: ``--json`` output on stdout
+stays one JSON document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from ortools.math_opt.python import mathopt
+from ortools.math_opt.solvers import highs_pb2
+
+__all__ = ["SOLVERS", "cutoff_proved", "found_solution", "parameters", "proved_infeasible", "relative_gap", "run",
+           "solver_type"]
+
+#: MIP solvers by their CLI name.
+SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP, "cpsat": mathopt.SolverType.CP_SAT}
+
+_Reason = mathopt.TerminationReason
+
+
+def solver_type(name: str, allowed: tuple[str, ...] = tuple(SOLVERS)) -> mathopt.SolverType:
+    """The MathOpt solver named ``name``.
+
+    Raises
+    ------
+    ValueError
+        For a name not in ``allowed``.
+    """
+    if name not in allowed:
+        raise ValueError(f"unknown solver {name!r}; use one of {', '.join(allowed)}")
+    return SOLVERS[name]
+
+
+def parameters(solver: str, seconds: float, gap: float, *, cutoff: float | None = None,
+               absolute_gap: float | None = None, threads: int | None = None,
+               min_seconds: float = 0.05) -> mathopt.SolveParameters:
+    """Solve parameters: at least ``min_seconds``, the relative ``gap``, and a cutoff when a plan is known.
+
+    HiGHS does not take MathOpt's ``cutoff_limit``; its own ``objective_bound`` option does the same thing. When
+    nothing beats the cutoff HiGHS then reports the model infeasible, and the other solvers report no solution
+    with ``Limit.CUTOFF``: :func:`cutoff_proved` reads both as "the known plan is optimal".
+    """
+    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(seconds, min_seconds)),
+                                     relative_gap_tolerance=gap, absolute_gap_tolerance=absolute_gap,
+                                     threads=threads)
+    if cutoff is not None:
+        if solver == "highs":
+            params.highs = highs_pb2.HighsOptionsProto(double_options={"objective_bound": cutoff})
+        else:
+            params.cutoff_limit = cutoff
+    return params
+
+
+def run(model: mathopt.Model, solver: str, params: mathopt.SolveParameters) -> mathopt.SolveResult:
+    """Solve ``model`` with the named solver."""
+    return mathopt.solve(model, solver_type(solver), params=params)
+
+
+def found_solution(result: mathopt.SolveResult) -> bool:
+    """The solve ended with a feasible solution (optimal or not)."""
+    return result.termination.reason in (_Reason.OPTIMAL, _Reason.FEASIBLE)
+
+
+def proved_infeasible(result: mathopt.SolveResult) -> bool:
+    """The solver proved that no solution exists (under a cutoff: none better than the cutoff)."""
+    return result.termination.reason in (_Reason.INFEASIBLE, _Reason.INFEASIBLE_OR_UNBOUNDED)
+
+
+def cutoff_proved(result: mathopt.SolveResult) -> bool:
+    """Nothing beats the cutoff: HiGHS's INFEASIBLE, or no solution with ``Limit.CUTOFF`` for the others.
+
+    Older MathOpt releases have no ``Limit.CUTOFF``; there only the HiGHS form is recognised.
+    """
+    reason = result.termination.reason
+    if reason == _Reason.INFEASIBLE:
+        return True
+    cutoff_limit = getattr(mathopt.Limit, "CUTOFF", None)
+    return (reason == _Reason.NO_SOLUTION_FOUND and cutoff_limit is not None
+            and result.termination.limit == cutoff_limit)
+
+
+def relative_gap(objective: float, bound: float, floor: float = 1e-12) -> float:
+    """``max(objective - bound, 0) / max(|objective|, floor)``; infinite when the bound is not finite."""
+    if not math.isfinite(bound):
+        return math.inf
+    return max(objective - bound, 0.0) / max(abs(objective), floor)
