@@ -182,16 +182,27 @@ def _breakpoints(inst: DesignInstance) -> list[list[float]]:
 
 
 @dataclass
+class _Slacks:
+    """The elastic model's violation variables (diagnosis) and the penalty terms that price them."""
+
+    capacity: dict[int, mathopt.Variable] = field(default_factory=dict)  # site -> capacity over its limit
+    count: mathopt.Variable | None = None  # (7) warehouses short of or beyond the count limits
+    budget: mathopt.Variable | None = None  # (8) fixed cost over the budget
+    penalty: list[mathopt.LinearExpression] = field(default_factory=list)
+
+
+@dataclass
 class _Model:
     model: mathopt.Model
     y: dict[int, mathopt.Variable]
     x: list[mathopt.Variable | None]
     shortfall: dict[str, mathopt.Variable]
+    slacks: _Slacks = field(default_factory=_Slacks)
 
 
-def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.bool_],
-           fixed_closed: NDArray[np.bool_], nogoods: list[frozenset[int]], elastic: bool = False) -> _Model:
-    model = mathopt.Model(name=f"owl-design-{inst.name}")
+def _site_variables(model: mathopt.Model, inst: DesignInstance, fixed_open: NDArray[np.bool_],
+                    fixed_closed: NDArray[np.bool_]) -> dict[int, mathopt.Variable]:
+    """``y_s`` for every openable site, with the fixings of (6) and the presolve as bounds."""
     openable = inst.openable
     y: dict[int, mathopt.Variable] = {}
     for s in range(inst.n_sites):
@@ -201,22 +212,26 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
             y[s] = model.add_binary_variable(name=f"y[{inst.site_ids[s]}]")
             if lo > 0 or hi < 1:
                 y[s].lower_bound, y[s].upper_bound = lo, hi
-    # Options through a site fixed closed cannot carry flow: they are left out of the model.
+    return y
+
+
+def _option_variables(model: mathopt.Model, inst: DesignInstance,
+                      y: dict[int, mathopt.Variable]) -> list[mathopt.Variable | None]:
+    """``x_o`` for every option; None for options through a site fixed closed, which cannot carry flow."""
     dead = np.zeros(inst.n_options, dtype=bool)
     closed_site = np.array([s in y and y[s].upper_bound == 0 for s in range(inst.n_sites)])
     dead[inst.use_opt[closed_site[inst.use_site]]] = True
-    x: list[mathopt.Variable | None] = [
-        None if dead[o] else model.add_variable(lb=0.0, ub=1.0, is_integer=inst.single_sourcing, name=f"x[{o}]")
-        for o in range(inst.n_options)]
-    by_demand: list[list[int]] = [[] for _ in inst.demand_ids]
-    for o in range(inst.n_options):
-        if x[o] is not None:
-            by_demand[inst.opt_demand[o]].append(o)
-    penalty_terms: list[mathopt.LinearExpression] = []
-    # Rows (1)-(3) are one per demand, site and option: tens of thousands on the larger instances. MathOpt's
-    # Python API takes about 30 us per row, so they are assembled with numpy and added to the exported model
-    # in one step (_with_rows), which is an order of magnitude faster.
-    xid = np.array([-1 if v is None else v.id for v in x], dtype=np.int64)
+    return [None if dead[o] else model.add_variable(lb=0.0, ub=1.0, is_integer=inst.single_sourcing, name=f"x[{o}]")
+            for o in range(inst.n_options)]
+
+
+def _bulk_rows(model: mathopt.Model, inst: DesignInstance, xid: NDArray[np.int64], y: dict[int, mathopt.Variable],
+               elastic: bool, slacks: _Slacks) -> _Rows:
+    """Rows (1)-(3), one per demand, site and option, as arrays (see :class:`_Rows`).
+
+    MathOpt's Python API takes about 30 us per row, so these tens of thousands of rows are assembled with numpy
+    and added to the exported model in one step (:func:`_with_rows`), an order of magnitude faster.
+    """
     live = np.nonzero(xid >= 0)[0]
     bulk = _Rows()
     bulk.add_block(np.ones(len(inst.demand_ids)), np.ones(len(inst.demand_ids)),  # (1)
@@ -256,7 +271,8 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
             ub[r] = cap
         if elastic:
             over = model.add_variable(lb=0.0, name=f"over[{inst.site_ids[t]}]")
-            penalty_terms.append(over / max(cap, 1.0))
+            slacks.capacity[t] = over
+            slacks.penalty.append(over / max(cap, 1.0))
             e_row.append(r)
             e_col.append(over.id)
             e_val.append(-1.0)
@@ -266,6 +282,16 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
                    np.concatenate([xid[u_opt[on_cap]], np.array(e_col, dtype=np.int64), xid[l_opt], yid[l_site]]),
                    np.concatenate([u_amt[on_cap].astype(float), np.array(e_val), np.ones(len(l_opt)),
                                    -np.ones(len(l_opt))]))
+    return bulk
+
+
+def _service_rows(model: mathopt.Model, inst: DesignInstance, x: list[mathopt.Variable | None], elastic: bool,
+                  slacks: _Slacks) -> dict[str, mathopt.Variable]:
+    """Rows (4), one per market with a target; returns the shortfall variables (soft targets, diagnosis)."""
+    by_demand: list[list[int]] = [[] for _ in inst.demand_ids]
+    for o in range(inst.n_options):
+        if x[o] is not None:
+            by_demand[inst.opt_demand[o]].append(o)
     shortfall: dict[str, mathopt.Variable] = {}
     markets = np.array(inst.demand_market)
     for m, alpha in inst.service_target.items():  # (4)
@@ -277,9 +303,15 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
             shortfall[m] = model.add_variable(lb=0.0, name=f"short[{m}]")
             model.add_linear_constraint(met + shortfall[m] >= alpha * total, name=f"service[{m}]")
             if elastic:
-                penalty_terms.append(shortfall[m] / max(total, 1.0))
+                slacks.penalty.append(shortfall[m] / max(total, 1.0))
         else:
             model.add_linear_constraint(met >= alpha * total, name=f"service[{m}]")
+    return shortfall
+
+
+def _site_rows(model: mathopt.Model, inst: DesignInstance, y: dict[int, mathopt.Variable], elastic: bool,
+               slacks: _Slacks) -> mathopt.LinearExpression:
+    """Rows (5), (7) and (8); returns the fixed-cost expression ``sum_s f_s y_s``."""
     groups: dict[str, list[int]] = {}
     for s, g in enumerate(inst.site_group):
         if s in y:
@@ -287,12 +319,13 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
     for g, group in groups.items():  # (5)
         if len(group) > 1:
             model.add_linear_constraint(mathopt.fast_sum(y[s] for s in group) <= 1, name=f"size[{g}]")
-    counted = [s for s in y if inst.counted[s]]
-    n_open = mathopt.fast_sum(y[s] for s in counted)
+    n_open = mathopt.fast_sum(y[s] for s in y if inst.counted[s])
     if inst.min_open > 0 or inst.max_open is not None:  # (7)
-        slack = model.add_variable(lb=0.0, name="count_slack") if elastic else 0.0
+        slack: mathopt.Variable | float = 0.0
         if elastic:
-            penalty_terms.append(slack)  # type: ignore[arg-type]
+            slacks.count = model.add_variable(lb=0.0, name="count_slack")
+            slacks.penalty.append(slacks.count)  # type: ignore[arg-type]
+            slack = slacks.count
         if inst.min_open > 0:
             model.add_linear_constraint(n_open + slack >= inst.min_open, name="min_open")
         if inst.max_open is not None:
@@ -300,11 +333,17 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
     fixed_cost = mathopt.fast_sum(float(inst.site_fixed[s]) * y[s] for s in y)
     if inst.budget is not None:  # (8)
         if elastic:
-            over_b = model.add_variable(lb=0.0, name="budget_over")
-            penalty_terms.append(over_b / max(inst.budget, 1.0))
-            model.add_linear_constraint(fixed_cost <= inst.budget + over_b, name="budget")
+            slacks.budget = model.add_variable(lb=0.0, name="budget_over")
+            slacks.penalty.append(slacks.budget / max(inst.budget, 1.0))
+            model.add_linear_constraint(fixed_cost <= inst.budget + slacks.budget, name="budget")
         else:
             model.add_linear_constraint(fixed_cost <= inst.budget, name="budget")
+    return fixed_cost
+
+
+def _pooling_rows(model: mathopt.Model, inst: DesignInstance, bps: list[list[float]],
+                  x: list[mathopt.Variable | None], y: dict[int, mathopt.Variable]) -> list[mathopt.LinearExpression]:
+    """Rows (9): the piecewise-linear pooled safety stock of every pooling term; returns its cost terms."""
     pool_cost: list[mathopt.LinearExpression] = []
     pooled: list[list[tuple[int, float]]] = [[] for _ in inst.pool_site]
     for t, o, v in zip(inst.pm_term, inst.pm_opt, inst.pm_var, strict=True):
@@ -327,17 +366,42 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
                                     == mathopt.fast_sum(parts_v), name=f"pool[{inst.pool_label[t]}]")
         model.add_linear_constraint(mathopt.fast_sum(ws) <= y.get(s, 1.0))
         pool_cost.append(float(inst.pool_coef[t]) * mathopt.fast_sum(parts_c))
+    return pool_cost
+
+
+def _cover_and_nogood_rows(model: mathopt.Model, inst: DesignInstance, y: dict[int, mathopt.Variable],
+                           nogoods: list[frozenset[int]]) -> None:
+    """Rows (10) for plain CFLP, and one no-good row per earlier plan (runner-ups: other open warehouses)."""
+    counted = [s for s in y if inst.counted[s]]
     if inst.is_plain_cflp:  # (10)
         total_q = float(inst.demand_qty.sum())
         model.add_linear_constraint(mathopt.fast_sum(float(inst.site_capacity[s]) * y[s] for s in y) >= total_q,
                                     name="cover")
-        model.add_linear_constraint(n_open >= math.ceil(total_q / float(inst.site_capacity.max()) - 1e-9),
+        model.add_linear_constraint(mathopt.fast_sum(y[s] for s in counted)
+                                    >= math.ceil(total_q / float(inst.site_capacity.max()) - 1e-9),
                                     name="count_cover")
-    for k, ng in enumerate(nogoods):  # runner-ups: a different set of open warehouses
+    for k, ng in enumerate(nogoods):
         model.add_linear_constraint(mathopt.fast_sum((1 - y[s]) if s in ng else y[s] for s in counted) >= 1,
                                     name=f"different[{k}]")
+
+
+def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.bool_],
+           fixed_closed: NDArray[np.bool_], nogoods: list[frozenset[int]], elastic: bool = False) -> _Model:
+    """The MIP of the module docstring (``elastic``: its diagnosis model, which minimizes the scaled slacks of
+    the capacities, targets, counts and budget instead of the cost)."""
+    model = mathopt.Model(name=f"owl-design-{inst.name}")
+    y = _site_variables(model, inst, fixed_open, fixed_closed)
+    x = _option_variables(model, inst, y)
+    xid = np.array([-1 if v is None else v.id for v in x], dtype=np.int64)
+    live = np.nonzero(xid >= 0)[0]
+    slacks = _Slacks()
+    bulk = _bulk_rows(model, inst, xid, y, elastic, slacks)
+    shortfall = _service_rows(model, inst, x, elastic, slacks)
+    fixed_cost = _site_rows(model, inst, y, elastic, slacks)
+    pool_cost = _pooling_rows(model, inst, bps, x, y)
+    _cover_and_nogood_rows(model, inst, y, nogoods)
     if elastic:
-        model.minimize(mathopt.fast_sum(penalty_terms))
+        model.minimize(mathopt.fast_sum(slacks.penalty))
         x_cost = np.zeros(0)
     else:
         soft = mathopt.fast_sum(float(inst.service_penalty or 0.0) * sf for sf in shortfall.values())
@@ -345,8 +409,13 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
         x_cost = inst.opt_cost[live].astype(float)  # the variable costs join the objective with rows (1)-(3)
     built = _with_rows(model, bulk, xid[live] if len(x_cost) else np.zeros(0, dtype=np.int64), x_cost)
     get = built.get_variable
-    return _Model(built, {t: get(v.id) for t, v in y.items()}, [None if v is None else get(v.id) for v in x],
-                  {mk: get(v.id) for mk, v in shortfall.items()})
+
+    def again(v: mathopt.Variable | None) -> mathopt.Variable | None:
+        return None if v is None else get(v.id)
+
+    kept = _Slacks({t: get(v.id) for t, v in slacks.capacity.items()}, again(slacks.count), again(slacks.budget))
+    return _Model(built, {t: get(v.id) for t, v in y.items()}, [again(v) for v in x],
+                  {mk: get(v.id) for mk, v in shortfall.items()}, kept)
 
 
 class _Rows:
@@ -545,13 +614,13 @@ def _diagnose(inst: DesignInstance, solver: str, seconds: float) -> tuple[str, .
             reach = inst.service_target[mk] - vals[var] / total
             out.append(f"market {mk} cannot meet its promise target: at best {reach:.4f} of its demand within the "
                        f"promise, target {inst.service_target[mk]:.4f}")
-    for v in m.model.variables():
-        if v.name.startswith("over[") and vals[v] > 1e-6:
-            out.append(f"capacity of {v.name[5:-1]} binds: {vals[v]:,.0f} more would be needed")
-        elif v.name == "count_slack" and vals[v] > 1e-6:
-            out.append(f"the warehouse count limits ({inst.min_open}..{inst.max_open}) cannot be met")
-        elif v.name == "budget_over" and vals[v] > 1e-6:
-            out.append(f"the budget {inst.budget:,.0f} is {vals[v]:,.0f} short")
+    for site, over in m.slacks.capacity.items():
+        if vals[over] > 1e-6:
+            out.append(f"capacity of {inst.site_ids[site]} binds: {vals[over]:,.0f} more would be needed")
+    if m.slacks.count is not None and vals[m.slacks.count] > 1e-6:
+        out.append(f"the warehouse count limits ({inst.min_open}..{inst.max_open}) cannot be met")
+    if m.slacks.budget is not None and vals[m.slacks.budget] > 1e-6:
+        out.append(f"the budget {inst.budget:,.0f} is {vals[m.slacks.budget]:,.0f} short")
     return tuple(out) or ("the combination of constraints admits no plan",)
 
 
