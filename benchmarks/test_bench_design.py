@@ -16,8 +16,7 @@ import pytest
 from cflp_baselines import solve_textbook
 
 from logistics import builtin
-from logistics.design import read_capopt, read_orlib_cflp, solve_design
-from logistics.design.scenario import design_instance
+from logistics.design import design_instance, read_capopt, read_orlib_cflp, solve_design
 
 CFLP = Path(__file__).parent / "data" / "cflp"
 OPT = read_capopt(CFLP / "capopt.txt")

@@ -12,9 +12,7 @@ import dataclasses
 from routing_quality import QUICK, instances
 
 from logistics import builtin
-from logistics.routing import solve
-from logistics.routing.builders import lastmile_problem
-from logistics.routing.io import read_instance
+from logistics.routing import lastmile_problem, read_instance, solve
 
 
 def test_build_1000_clients(benchmark) -> None:  # type: ignore[no-untyped-def]

@@ -15,10 +15,8 @@ import numpy as np
 import pytest
 
 from logistics import builtin
-from logistics.scenario.screening import ScreeningData
-from logistics.screening import optimize, problem_from, queueing
-from logistics.screening.compare import placement
-from logistics.screening.simulate import simulate_day
+from logistics.scenario import ScreeningData
+from logistics.screening import optimize, placement, problem_from, queueing, simulate_day
 
 
 def ten_site_data() -> ScreeningData:

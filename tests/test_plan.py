@@ -169,8 +169,7 @@ def test_plan_refuses_an_unwritable_folder_before_solving(tmp_path: Path) -> Non
 
 def test_same_layers_give_the_same_files(tmp_path: Path) -> None:
     """folium's random element ids and GeoPackage's write time would make every run's files differ."""
-    from logistics.report.layers import plan_layers, write_geopackage
-    from logistics.report.maps import folium_map
+    from logistics.report import folium_map, plan_layers, write_geopackage
 
     layers = plan_layers(builtin())
     assert folium_map(layers) == folium_map(layers)

@@ -20,8 +20,7 @@ from typer.testing import CliRunner
 import logistics
 from logistics.chain import evaluate
 from logistics.cli.app import app
-from logistics.scenario import builtin, builtin_text, channel_routes, load_scenario
-from logistics.scenario.model import CustomsMode
+from logistics.scenario import CustomsMode, builtin, builtin_text, channel_routes, load_scenario
 from tests.harness import Owl
 
 CHANNELS = {"1210", "9610", "9710", "9810"}

@@ -14,15 +14,14 @@ from logistics.design import (
     DesignInstance,
     InfeasiblePlanError,
     Plan,
+    design_instance,
     evaluate,
     read_capopt,
     read_orlib_cflp,
     solve_design,
 )
-from logistics.design.scenario import design_instance
 from logistics.errors import ScenarioError
-from logistics.scenario import load_scenario
-from logistics.scenario.design_data import DesignData
+from logistics.scenario import DesignData, load_scenario
 
 CFLP = Path(__file__).parents[2] / "benchmarks" / "data" / "cflp"
 OPT = read_capopt(CFLP / "capopt.txt")

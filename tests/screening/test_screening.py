@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logistics import builtin
-from logistics.scenario.screening import Flight, ScreeningData, ScreeningFlow, ScreeningSite
+from logistics.scenario import Flight, ScreeningData, ScreeningFlow, ScreeningSite
 from logistics.screening import ScreeningInfeasibleError, evaluate_plan, optimize, problem_from, queueing
 from logistics.screening.compare import compare, placement
 from logistics.screening.model import next_time
