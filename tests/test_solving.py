@@ -54,3 +54,16 @@ def test_design_and_routing_results_share_the_summary() -> None:
 def test_routing_needs_a_time_limit() -> None:
     with pytest.raises(ValueError, match="time_limit"):
         solve(lastmile_problem(builtin(), warehouse="WH-DE", seed=0))
+
+
+def test_screening_result_shares_the_summary() -> None:
+    from logistics.screening import optimize, problem_from
+
+    plan = optimize(problem_from(builtin()), time_limit=30)
+    s = plan.summary
+    assert s.status in (Status.OPTIMAL, Status.TIME_LIMIT)
+    assert (s.objective, s.bound, s.gap) == (plan.objective, plan.bound, plan.gap)
+    with pytest.raises(ValueError, match="time_limit"):
+        optimize(problem_from(builtin()), time_limit=math.inf)
+    with pytest.raises(ValueError, match="unknown solver 'cpsat'"):
+        optimize(problem_from(builtin()), solver="cpsat")

@@ -45,7 +45,6 @@ of the plan's analytic cost; :func:`optimize` reports both and re-evaluates the 
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import time
@@ -54,15 +53,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from ortools.math_opt.python import mathopt
-from ortools.math_opt.solvers import highs_pb2
 
+from logistics import mip
 from logistics.screening import queueing
 from logistics.screening.evaluate import PlanReport, ScreeningInfeasibleError, check_capacity, evaluate_plan
 from logistics.screening.model import HOURS, ScreeningProblem
+from logistics.solving import SolveSummary, Status, check_time_limit
 
 __all__ = ["SOLVERS", "ScreeningPlan", "optimize"]
 
-SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP}
+# CP-SAT is left out: it does not take the model's continuous queue-cost envelope.
+SOLVERS = {name: mip.SOLVERS[name] for name in ("highs", "scip")}
 _GRID = 9  # points of each cost curve: 8 envelope segments
 _EXTRA_LANES = 3  # lanes beyond the minimum for the largest possible load worth considering
 _MAX_ENUMERATED_FLOWS = 8  # upstream sites with at most this many candidate flows get exact columns (2^8)
@@ -80,6 +81,14 @@ class ScreeningPlan:
     assignment: NDArray[np.int64]  # site index per flow
     lanes: NDArray[np.int64]  # sites x 24
     report: PlanReport
+
+    @property
+    def summary(self) -> SolveSummary:
+        """Status, MIP objective, bound, gap and runtime in the vocabulary every solver shares. A plan exists
+        whenever there is a result, so any termination short of a proven gap reads as ``time_limit``: the best
+        plan found and its bound when the solve stopped."""
+        status = Status.OPTIMAL if self.status == Status.OPTIMAL else Status.TIME_LIMIT
+        return SolveSummary(status, self.objective, self.bound, self.gap, self.runtime_s)
 
 
 def _envelope(x: NDArray[np.float64], y: NDArray[np.float64]) -> list[tuple[float, float]]:
@@ -157,8 +166,8 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
     ScreeningInfeasibleError
         When the load of a site-hour cannot be screened with its allowed lanes, or the pool is too small.
     """
-    if time_limit <= 0:
-        raise ValueError("time_limit must be > 0 seconds")
+    time_limit = check_time_limit(time_limit)
+    mip.solver_type(solver, tuple(SOLVERS))  # an unknown name is a ValueError before any work
     d = problem.data
     t0 = time.perf_counter()
     if fixed is not None:
@@ -239,16 +248,9 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
     if fixed is None:
         incumbent = _local_search(problem, curves, lanes_at, problem_start(problem))
     elapsed = time.perf_counter() - t0
-    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(time_limit - elapsed, 0.1)),
-                                     relative_gap_tolerance=gap)
-    if incumbent is not None:
-        # The heuristic's plan is feasible for the MIP: nodes that cannot beat it are pruned at once.
-        cutoff = incumbent[0] * (1 + 1e-9) + 1e-6
-        if solver == "highs":
-            params.highs = highs_pb2.HighsOptionsProto(double_options={"objective_bound": cutoff})
-        else:
-            params.cutoff_limit = cutoff
-    result = mathopt.solve(model, SOLVERS[solver], params=params)
+    # The heuristic's plan is feasible for the MIP: nodes that cannot beat it are pruned at once.
+    cutoff = incumbent[0] * (1 + 1e-9) + 1e-6 if incumbent is not None else None
+    result = mip.run(model, solver, mip.parameters(solver, time_limit - elapsed, gap, cutoff=cutoff, min_seconds=0.1))
     reason = result.termination.reason
     bound = result.termination.objective_bounds.dual_bound
     if result.has_primal_feasible_solution() and (incumbent is None or result.objective_value() < incumbent[0]):
@@ -268,19 +270,14 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
         # HiGHS reports INFEASIBLE when nothing beats the objective bound (the incumbent's cost): the incumbent,
         # a feasible plan of this model, is then optimal.
         obj, assignment, lanes = incumbent
-        if reason == mathopt.TerminationReason.INFEASIBLE:
-            bound = obj
-    elif reason in (mathopt.TerminationReason.INFEASIBLE, mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
+        if mip.cutoff_proved(result):
+            bound = max(bound, obj) if math.isfinite(bound) else obj  # nothing beats the incumbent: optimal
+    elif mip.proved_infeasible(result):
         _explain_infeasible(problem)
         raise AssertionError("unreachable")
     else:
         raise ScreeningInfeasibleError(f"no screening plan found within {time_limit:g} s "
                                        f"({reason.name.lower()}). Fix: allow more time with --time-limit")
-    # Older MathOpt releases have no Limit.CUTOFF (SCIP/CP-SAT runs that prove nothing beats the cutoff).
-    cutoff_limit = getattr(mathopt.Limit, "CUTOFF", None)
-    if (reason == mathopt.TerminationReason.NO_SOLUTION_FOUND and cutoff_limit is not None
-            and result.termination.limit == cutoff_limit):
-        bound = max(bound, obj) if math.isfinite(bound) else obj  # nothing beats the incumbent: it is optimal
     bound = min(bound, obj)
     rel_gap = abs(obj - bound) / max(abs(obj), 1e-9) if math.isfinite(bound) else math.inf
     status = "optimal" if rel_gap <= gap + 1e-12 else (
