@@ -1,0 +1,264 @@
+"""logistics.scenario.validate: the cross-section checks, run through parse_scenario / load_scenario on the
+built-in scenario text with one precise edit per case. Every edit must change the text (the string it replaces
+occurs exactly once), and the ScenarioError's field must name the offending place."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from logistics.errors import ScenarioError
+from logistics.scenario import Scenario, builtin, builtin_text, load_scenario, parse_scenario
+from logistics.scenario.validate import check_consistency
+
+TEXT = builtin_text()
+
+
+def _edit(*pairs: tuple[str, str], text: str = TEXT) -> str:
+    """Apply each (old, new) replacement to ``text``; ``old`` must occur exactly once and the text must change."""
+    for old, new in pairs:
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+        edited = text.replace(old, new)
+        assert edited != text
+        text = edited
+    return text
+
+
+def _error(text: str) -> ScenarioError:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "edited.toml")
+    assert info.value.file == "edited.toml"
+    return info.value
+
+
+# -- the unedited text ----------------------------------------------------------------------------------------------
+
+
+def test_the_unedited_builtin_text_passes(tmp_path: Path) -> None:
+    s = parse_scenario(TEXT, "<string>")
+    assert isinstance(s, Scenario)
+    assert (len(s.markets), len(s.warehouses), len(s.lanes)) == (8, 8, 42)
+    path = tmp_path / "gz.toml"
+    path.write_text(TEXT, encoding="utf-8")
+    assert load_scenario(path).name == "guangzhou"
+
+
+def test_check_consistency_finds_nothing_in_the_builtin_scenario() -> None:
+    problems: list[tuple[str, str, str]] = []
+    check_consistency(builtin(), lambda field, problem, fix: problems.append((field, problem, fix)))
+    assert problems == []
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_check_consistency_reports_through_the_callback() -> None:
+    """Called directly on an edited Scenario, with a callback that records and raises (the contract: ``fail``
+    raises; the later checks build the network and rely on the references being sound)."""
+    s = builtin()
+    wh = dataclasses.replace(s.warehouses[2], serves=("uk", "gb"))  # WH-UK
+    bad = dataclasses.replace(s, warehouses=(*s.warehouses[:2], wh, *s.warehouses[3:]))
+    problems: list[tuple[str, str, str]] = []
+
+    def fail(field: str, problem: str, fix: str) -> None:
+        problems.append((field, problem, fix))
+        raise _Stop
+
+    with pytest.raises(_Stop):
+        check_consistency(bad, fail)
+    assert problems == [("warehouses[2].serves[1]", "unknown market 'gb'", "use a market id of [[markets]]")]
+
+
+# -- dangling references --------------------------------------------------------------------------------------------
+
+DANGLING = [
+    pytest.param(('supplied_from = ["USLAX", "LAX"]', 'supplied_from = ["USLAX", "LAXX"]'),
+                 "warehouses[0].supplied_from[1]", "unknown entry 'LAXX'", id="warehouse-supplied-from"),
+    pytest.param(('serves = ["uk"]', 'serves = ["gb"]'), "warehouses[2].serves[0]", "unknown market 'gb'",
+                 id="warehouse-serves"),
+    pytest.param(('last_mile = "gb-parcel"', 'last_mile = "uk-parcel"'), "markets[2].last_mile",
+                 "unknown last-mile table 'uk-parcel'", id="market-last-mile"),
+    pytest.param(('id = "airp-HKG-LAX"\norigin = "HKG"', 'id = "airp-HKG-LAX"\norigin = "HKX"'), "lanes[10].origin",
+                 "unknown gateway 'HKX'", id="lane-origin"),
+    pytest.param(('destination = "DEDUI"', 'destination = "DEDUX"'), "lanes[40].destination",
+                 "unknown entry 'DEDUX'", id="lane-destination"),
+    pytest.param(('destination = "ae"\nmode = "postal"', 'destination = "DXB"\nmode = "postal"'),
+                 "lanes[7].destination", "a postal lane must end at a market, not 'DXB'", id="postal-lane-to-entry"),
+    pytest.param(("supply_per_year = { denim = 1000000 }", "supply_per_year = { jeans = 1000000 }"),
+                 "origins[3].supply_per_year.jeans", "unknown product 'jeans'", id="origin-product"),
+    pytest.param(("AE = 0.05 }\nunits_per_order = 1.5", "SA = 0.05 }\nunits_per_order = 1.5"),
+                 "products[0].duty_rate.SA", "'SA' is neither a market nor a region", id="duty-rate-key"),
+    pytest.param(('currency = "AED"\nduty_threshold', 'currency = "SAR"\nduty_threshold'),
+                 "destination_rules[14].currency", "no exchange rate for SAR", id="rule-currency"),
+    pytest.param(('region = "AE"\nlat = 25.2528', 'region = "SA"\nlat = 25.2528'), "entries[16].region",
+                 "no destination rule for region 'SA'", id="entry-region"),
+    pytest.param(('region = "AE"\nlat = 25.20', 'region = "SA"\nlat = 25.20'), "markets[7].region",
+                 "no [[destination_rules]] for region 'SA' in force on 2026-07-01", id="market-region"),
+]
+
+
+@pytest.mark.parametrize(("edit", "field", "problem"), DANGLING)
+def test_a_dangling_reference_names_its_field(edit: tuple[str, str], field: str, problem: str) -> None:
+    """Indexes count from 0 in file order: WH-LA is warehouses[0], WH-UK [2]; uk is markets[2], ae [7];
+    airp-HKG-LAX is lanes[10] (8 postal lanes, then CAN-LAX, CAN-JFK), rail-GZRT-DEDUI lanes[40], post-ae
+    lanes[7]; zengcheng is origins[3]; DXB is entries[16]; the AE rule is destination_rules[14]."""
+    e = _error(_edit(edit))
+    assert (e.field, e.problem) == (field, problem)
+
+
+# -- duplicate ids --------------------------------------------------------------------------------------------------
+
+
+def test_an_id_shared_by_two_sections_is_reported_on_the_later_one() -> None:
+    """Places share one network: a warehouse called LAX clashes with the entry LAX (entries come first)."""
+    e = _error(_edit(('id = "WH-LA"', 'id = "LAX"')))
+    assert (e.field, e.problem) == ("warehouses[0].id", "id 'LAX' is also used in [[entries]]")
+
+
+def test_a_market_named_like_a_gateway() -> None:
+    e = _error(_edit(('id = "jp"\n', 'id = "CAN"\n')))
+    assert (e.field, e.problem) == ("markets[5].id", "id 'CAN' is also used in [[gateways]]")
+
+
+def test_a_duplicate_id_inside_one_section() -> None:
+    """Within a section the loader itself reports it, before the cross-section checks run."""
+    e = _error(_edit(('id = "handbags"', 'id = "apparel"')))
+    assert (e.field, e.problem) == ("products[1].id", "duplicate id 'apparel'")
+
+
+def test_a_second_trucking_rate_for_a_country() -> None:
+    e = _error(_edit(('country = "US"\ncost_per_km = 1.41', 'country = "CN"\ncost_per_km = 1.41')))
+    assert (e.field, e.problem) == ("road[1].country", "a second trucking rate for 'CN'")
+
+
+def test_no_default_trucking_rate() -> None:
+    e = _error(_edit(('country = "default"', 'country = "XX"')))
+    assert (e.field, e.problem) == ("road", "no default trucking rate")
+
+
+# -- rule periods ---------------------------------------------------------------------------------------------------
+
+
+def test_overlapping_export_rules() -> None:
+    """The first 9810 rule (export_rules[2], 2020-07-01 to 2025-01-27) is made to run to 2025-03-01: the second
+    (export_rules[3], from 2025-01-27) now starts while it is in force."""
+    e = _error(_edit(("effective_to = 2025-01-27", "effective_to = 2025-03-01")))
+    assert e.field == "export_rules[3].effective_from"
+    assert e.problem == ("mode 9810: this rule starts 2025-01-27 while the rule from 2020-07-01 is still in force "
+                         "(until 2025-03-01)")
+
+
+def test_overlapping_destination_rules_by_one_day() -> None:
+    """US de-minimis until 2025-02-04 and the next US rule from 2025-02-04 touch; ending the first a day later
+    overlaps them."""
+    e = _error(_edit(("effective_from = 2016-03-10\neffective_to = 2025-02-04",
+                      "effective_from = 2016-03-10\neffective_to = 2025-02-05")))
+    assert e.field == "destination_rules[1].effective_from"
+    assert "region US" in e.problem
+    assert "(until 2025-02-05)" in e.problem
+
+
+def test_an_open_ended_rule_followed_by_another() -> None:
+    """Dropping the end of the first DE rule (destination_rules[7]) leaves it in force when DE rule [8] starts."""
+    e = _error(_edit(('region = "DE"\neffective_from = 2021-07-01\neffective_to = 2026-07-01\n',
+                      'region = "DE"\neffective_from = 2021-07-01\n')))
+    assert e.field == "destination_rules[8].effective_from"
+    assert e.problem.endswith("still in force (until open end)")
+
+
+def test_no_export_rule_in_force_on_the_scenario_date() -> None:
+    e = _error(_edit(('mode = "9610"\neffective_from = 2014-02-10', 'mode = "9610"\neffective_from = 2027-02-10')))
+    assert (e.field, e.problem) == ("export_rules", "no rule for customs mode 9610 in force on 2026-07-01")
+
+
+def test_no_destination_rule_in_force_on_the_scenario_date() -> None:
+    """The only JP rule now starts after the scenario date; jp is markets[5]."""
+    e = _error(_edit(('region = "JP"\neffective_from = 2019-10-01', 'region = "JP"\neffective_from = 2027-10-01')))
+    assert (e.field, e.problem) == ("markets[5].region", "no [[destination_rules]] for region 'JP' in force on "
+                                                         "2026-07-01")
+
+
+# -- reachability ---------------------------------------------------------------------------------------------------
+
+# A ninth market in a new region SA, with its own destination rule, demanding cosmetics: no lane, entry or
+# warehouse reaches it. (Any market in an existing region is reached by that region's entries.)
+SA_MARKET = """[[markets]]
+id = "sa"
+name = "Saudi Arabia (Riyadh)"
+country = "SA"
+region = "SA"
+lat = 24.71
+lon = 46.68
+promise_days = 10
+demand_per_year = { cosmetics = 1000 }
+demand_cv = 0.5
+last_mile = "ae-parcel"
+payout_days = 14
+b2b = { fee_share = 0.30, payment_days = 60, fulfilment_days = 2, source = "assumption: test" }
+source = "assumption: test market"
+
+[[destination_rules]]
+region = "SA"
+effective_from = 2020-01-01
+currency = "USD"
+duty_threshold = 0
+vat_rate = 0.15
+vat_threshold = 0
+valuation = "CIF"
+source = "assumption: test rule"
+
+"""
+POST_SA = """[[lanes]]
+id = "post-sa"
+origin = "GZMX"
+destination = "sa"
+mode = "postal"
+service = "parcel"
+transit_mean_days = 10.0
+transit_std_days = 3.0
+departures_per_week = 5
+per_item = 2.0
+per_kg = 8.0
+source = "assumption: test"
+
+"""
+SA_DUTY = ("duty_rate = { US = 0.075,", "duty_rate = { sa = 0.05, US = 0.075,")  # cosmetics' duty for sa
+
+
+def test_an_unreachable_market_is_named() -> None:
+    e = _error(_edit(SA_DUTY, ("\n[design]\n", "\n" + SA_MARKET + "[design]\n")))
+    assert e.field == "markets[8]"
+    assert e.problem == "market 'sa' has no path from any origin of 'cosmetics'"
+    assert "region 'SA'" in e.fix
+
+
+def test_the_same_market_with_a_postal_lane_passes() -> None:
+    """The control: one postal lane GZMX -> sa makes the market reachable and the scenario valid."""
+    s = parse_scenario(_edit(SA_DUTY, ("\n[design]\n", "\n" + SA_MARKET + POST_SA + "[design]\n")))
+    assert s.markets[8].id == "sa"
+
+
+def test_a_market_without_a_duty_rate_for_its_demand() -> None:
+    e = _error(_edit(("\n[design]\n", "\n" + SA_MARKET + "[design]\n")))
+    assert (e.field, e.problem) == ("products[2].duty_rate", "no duty rate for market 'sa'")
+
+
+def test_a_demand_no_origin_supplies() -> None:
+    """Panyu is the only apparel cluster; without its supply us-west's (markets[0]) apparel has no origin."""
+    e = _error(_edit(("supply_per_year = { apparel = 2000000 }", "supply_per_year = { cosmetics = 1 }")))
+    assert (e.field, e.problem) == ("markets[0].demand_per_year.apparel", "no origin supplies product 'apparel'")
+
+
+# -- through a file -------------------------------------------------------------------------------------------------
+
+
+def test_load_scenario_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(_edit(('serves = ["uk"]', 'serves = ["gb"]')), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert (info.value.file, info.value.field) == (str(path), "warehouses[2].serves[0]")
+    assert str(info.value).startswith(f"{path}: warehouses[2].serves[0]: unknown market 'gb'. Fix: ")
