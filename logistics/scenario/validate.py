@@ -31,15 +31,14 @@ def _overlaps(rules: Sequence[Any], key: str, section: str, fail: Fail) -> None:
 
 def check_consistency(s: Scenario, fail: Fail) -> None:
     """Check references between sections and that every market can be served; call ``fail`` on the first
-    problem (it raises)."""
-    products = {p.id for p in s.products}
-    markets = {m.id for m in s.markets}
-    regions = {m.region for m in s.markets}
-    gateways = {g.id for g in s.gateways}
-    entries = {e.id: e for e in s.entries}
-    tables = {t.id for t in s.last_mile}
-    currencies = set(s.finance.fx) | {s.finance.currency}
+    problem (it raises). The checks run in a fixed order, so one bad input always names the same field."""
+    for check in (_unique_place_ids, _product_references, _market_references, _duty_rates, _currencies,
+                  _entries_and_lanes, _warehouse_references, _road_rates, _rule_periods, _reachability):
+        check(s, fail)
 
+
+def _unique_place_ids(s: Scenario, fail: Fail) -> None:
+    """Origins, gateways, entries, warehouses and markets share one network, so one id space."""
     seen: dict[str, str] = {}
     for section in ("origins", "gateways", "entries", "warehouses", "markets"):
         for i, item in enumerate(getattr(s, section)):
@@ -47,11 +46,22 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
                 fail(f"{section}[{i}].id", f"id {item.id!r} is also used in [[{seen[item.id]}]]",
                      "places share one network: give every origin, gateway, entry, warehouse and market its own id")
             seen[item.id] = section
+
+
+def _product_references(s: Scenario, fail: Fail) -> None:
+    """Every origin supplies known products."""
+    products = {p.id for p in s.products}
     for i, o in enumerate(s.origins):
         for p in o.supply_per_year:
             if p not in products:
                 fail(f"origins[{i}].supply_per_year.{p}", f"unknown product {p!r}",
                      "use a product id defined in [[products]]")
+
+
+def _market_references(s: Scenario, fail: Fail) -> None:
+    """Every market demands known products, names a last-mile table and has a destination rule in force."""
+    products = {p.id for p in s.products}
+    tables = {t.id for t in s.last_mile}
     for i, m in enumerate(s.markets):
         for p in m.demand_per_year:
             if p not in products:
@@ -65,6 +75,12 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
         except KeyError:
             fail(f"markets[{i}].region", f"no [[destination_rules]] for region {m.region!r} in force on {s.date}",
                  "add a destination rule for that region covering the scenario date, or fix the region")
+
+
+def _duty_rates(s: Scenario, fail: Fail) -> None:
+    """Duty rates are keyed by market or region, and every demanded product has one in its market."""
+    markets = {m.id for m in s.markets}
+    regions = {m.region for m in s.markets}
     for i, prod in enumerate(s.products):
         for k in prod.duty_rate:
             if k not in markets and k not in regions:
@@ -75,6 +91,11 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
                     and m.region not in prod.duty_rate:
                 fail(f"products[{i}].duty_rate", f"no duty rate for market {m.id!r}",
                      f"add `{m.region} = rate` (or `{m.id} = rate`) to duty_rate")
+
+
+def _currencies(s: Scenario, fail: Fail) -> None:
+    """Every price in a foreign currency has an exchange rate."""
+    currencies = set(s.finance.fx) | {s.finance.currency}
     for i, t in enumerate(s.last_mile):
         if t.currency not in currencies:
             fail(f"last_mile[{i}].currency", f"no exchange rate for {t.currency}", f"add {t.currency} to [finance.fx]")
@@ -82,6 +103,13 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
         if r.currency not in currencies:
             fail(f"destination_rules[{i}].currency", f"no exchange rate for {r.currency}",
                  f"add {r.currency} to [finance.fx]")
+
+
+def _entries_and_lanes(s: Scenario, fail: Fail) -> None:
+    """Entries have a destination rule; line-haul lanes run from a gateway to an entry (postal: to a market)."""
+    markets = {m.id for m in s.markets}
+    gateways = {g.id for g in s.gateways}
+    entries = {e.id for e in s.entries}
     for i, e in enumerate(s.entries):
         if e.region not in {r.region for r in s.destination_rules}:
             fail(f"entries[{i}].region", f"no destination rule for region {e.region!r}",
@@ -97,6 +125,12 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
         elif lane.destination not in entries:
             fail(f"lanes[{i}].destination", f"unknown entry {lane.destination!r}",
                  "line-haul lanes end at an entry id of [[entries]] (postal lanes at a market)")
+
+
+def _warehouse_references(s: Scenario, fail: Fail) -> None:
+    """Warehouses serve known markets and are supplied from known entries."""
+    markets = {m.id for m in s.markets}
+    entries = {e.id for e in s.entries}
     for i, w in enumerate(s.warehouses):
         for j, market_id in enumerate(w.serves):
             if market_id not in markets:
@@ -105,6 +139,10 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
             if entry_id not in entries:
                 fail(f"warehouses[{i}].supplied_from[{j}]", f"unknown entry {entry_id!r}",
                      "use an entry id of [[entries]]")
+
+
+def _road_rates(s: Scenario, fail: Fail) -> None:
+    """One trucking rate per country, and a default one."""
     countries: set[str] = set()
     for i, rate in enumerate(s.road):
         if rate.country in countries:
@@ -114,6 +152,9 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
     if "default" not in countries:
         fail("road", "no default trucking rate", "add a [[road]] entry with country = \"default\"")
 
+
+def _rule_periods(s: Scenario, fail: Fail) -> None:
+    """Rule versions do not overlap, and every customs mode has an export rule in force on the scenario date."""
     _overlaps(s.export_rules, "mode", "export_rules", fail)
     _overlaps(s.destination_rules, "region", "destination_rules", fail)
     for mode in (CustomsMode.DIRECT_MAIL, CustomsMode.B2B_DIRECT, CustomsMode.OVERSEAS_WAREHOUSE, CustomsMode.BONDED):
@@ -123,10 +164,12 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
             fail("export_rules", f"no rule for customs mode {mode.value} in force on {s.date}",
                  f"add an [[export_rules]] entry with mode = \"{mode.value}\" covering the scenario date")
 
+
+def _reachability(s: Scenario, fail: Fail) -> None:
+    """Every demanded product has a supplier, and a channel route from one of its suppliers to the market."""
     from logistics.scenario.routes import channel_routes
 
-    routes = channel_routes(s)
-    reachable = {(r.origin, r.market) for r in routes}
+    reachable = {(r.origin, r.market) for r in channel_routes(s)}
     for i, m in enumerate(s.markets):
         for p, units in m.demand_per_year.items():
             if units <= 0:
