@@ -48,7 +48,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -144,6 +144,138 @@ def _curves(problem: ScreeningProblem) -> dict[tuple[int, int, int], list[tuple[
     return curves
 
 
+@dataclass
+class _ScreeningModel:
+    """The MIP's variables by index, with the objective's terms in the order they are added."""
+
+    model: mathopt.Model
+    x: dict[tuple[int, int], mathopt.Variable]  # flow f screened at site s
+    o: dict[int, mathopt.Variable]  # site s used
+    w: dict[tuple[int, int], mathopt.Variable] = field(default_factory=dict)  # site s takes column k
+    n: dict[tuple[int, int, int], mathopt.Variable] = field(default_factory=dict)  # site-hour runs c lanes
+    lam: dict[tuple[int, int, int], mathopt.Variable] = field(default_factory=dict)  # its load with c lanes
+    z: dict[tuple[int, int, int], mathopt.Variable] = field(default_factory=dict)  # its queue cost with c lanes
+    parts: list[mathopt.LinearExpression] = field(default_factory=list)
+
+
+def _lane_counts(problem: ScreeningProblem,
+                 curves: dict[tuple[int, int, int], list[tuple[float, float]]]) -> dict[tuple[int, int], list[int]]:
+    """The lane counts each site-hour may run (0 where the hour may stay closed)."""
+    lanes_at: dict[tuple[int, int], list[int]] = {}
+    for (s, h, c) in curves:
+        lanes_at.setdefault((s, h), []).append(c)
+    for (s, h), cs in lanes_at.items():
+        if min(cs) == 1 or not _forced_positive(problem, s, h):
+            cs.insert(0, 0)
+    return lanes_at
+
+
+def _column_rows(m: _ScreeningModel, problem: ScreeningProblem, columns: dict[int, list[_Column]]) -> None:
+    """Constraint (11) for the sites whose plans are enumerated as columns."""
+    model, x, o = m.model, m.x, m.o
+    m.w.update({(s, k): model.add_binary_variable(name=f"w[{s},{k}]") for s, cols in columns.items()
+                for k in range(len(cols))})
+    for s, cols in columns.items():
+        # (11) an enumerated site takes exactly one column: a subset of its flows with its exact lane plan
+        model.add_linear_constraint(mathopt.fast_sum(m.w[s, k] for k in range(len(cols))) == 1)
+        for f in {f for (f, ss) in problem.timelines if ss == s}:
+            model.add_linear_constraint(x[f, s] == mathopt.fast_sum(
+                m.w[s, k] for k, col in enumerate(cols) if f in col.flows))
+        for k, col in enumerate(cols):
+            m.parts.append(col.cost * m.w[s, k])
+            if col.flows:
+                model.add_linear_constraint(m.w[s, k] <= o[s])
+
+
+def _lane_rows(m: _ScreeningModel, problem: ScreeningProblem,
+               curves: dict[tuple[int, int, int], list[tuple[float, float]]],
+               lanes_at: dict[tuple[int, int], list[int]], columns: dict[int, list[_Column]]) -> None:
+    """Constraints (2)-(5) and (7) for the site-hours staffed lane count by lane count."""
+    model, d = m.model, problem.data
+    n, lam, z = m.n, m.lam, m.z
+    for (s, h), cs in lanes_at.items():
+        if s in columns:
+            continue
+        for c in cs:
+            n[s, h, c] = model.add_binary_variable(name=f"n[{s},{h},{c}]")
+            if c == 0:
+                continue
+            lam[s, h, c] = model.add_variable(lb=0.0, name=f"l[{s},{h},{c}]")
+            z[s, h, c] = model.add_variable(lb=0.0, name=f"z[{s},{h},{c}]")
+            m.parts += [d.cost_per_lane_hour * c * n[s, h, c], z[s, h, c]]
+            # (4) utilization below rho
+            model.add_linear_constraint(lam[s, h, c] <= d.max_utilization * c * problem.mu * n[s, h, c])
+            # (5) perspective cuts of the queue cost
+            for a, b in curves[(s, h, c)]:
+                model.add_linear_constraint(z[s, h, c] >= a * lam[s, h, c] + b * n[s, h, c])
+            # (7) only used sites open lanes
+            model.add_linear_constraint(n[s, h, c] <= m.o[s])
+        # (2) one lane count per site-hour
+        model.add_linear_constraint(mathopt.fast_sum(n[s, h, c] for c in cs) == 1)
+        # (3) the load is carried by the chosen lane count
+        load = mathopt.fast_sum(problem.timelines[(f, ss)].load_by_hour()[h] * m.x[f, ss]
+                                for (f, ss) in problem.timelines if ss == s)
+        model.add_linear_constraint(mathopt.fast_sum(lam[s, h, c] for c in cs if c > 0) == load)
+
+
+def _flow_rows(m: _ScreeningModel, problem: ScreeningProblem, fixed: NDArray[np.int64] | None) -> None:
+    """Constraints (1), (7) and (8) per flow, and its per-parcel handling cost."""
+    model, x, d = m.model, m.x, problem.data
+    for f in range(problem.n_flows):
+        # (1) every flow screened exactly once
+        model.add_linear_constraint(mathopt.fast_sum(x[f, s] for s in problem.candidates(f)) == 1)
+        for s in problem.candidates(f):
+            # (7) a flow is screened only at a used site
+            model.add_linear_constraint(x[f, s] <= m.o[s])
+            tl = problem.timelines[(f, s)]
+            per_parcel = (d.secure_transport_cost_per_parcel if tl.upstream
+                          else d.terminal_rehandling_cost_per_parcel)
+            m.parts.append(per_parcel * float(tl.parcels.sum()) * x[f, s])
+            if fixed is not None:
+                # (8) placement fixed by the caller
+                x[f, s].lower_bound = x[f, s].upper_bound = 1.0 if int(fixed[f]) == s else 0.0
+
+
+def _pool_rows(m: _ScreeningModel, problem: ScreeningProblem, columns: dict[int, list[_Column]]) -> None:
+    """Constraint (6), the screener pool hour by hour, and the set-up cost of every used upstream site."""
+    d = problem.data
+    for h in range(HOURS):
+        # (6) the screener pool
+        m.model.add_linear_constraint(
+            mathopt.fast_sum(d.staff_per_lane * c * m.n[s, hh, c] for (s, hh, c) in m.n if hh == h and c > 0)
+            + mathopt.fast_sum(d.staff_per_lane * int(col.lanes[h]) * m.w[s, k] for s, cols in columns.items()
+                               for k, col in enumerate(cols) if col.lanes[h]) <= d.screener_pool)
+    for s, site in enumerate(d.sites):
+        if s != problem.terminal and s not in columns:  # enumerated columns include their set-up cost
+            m.parts.append(site.setup_cost_per_day * m.o[s])
+
+
+def _plan_of(m: _ScreeningModel, problem: ScreeningProblem, columns: dict[int, list[_Column]],
+             result: mathopt.SolveResult) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The placement (site per flow) and lanes (sites x hours) of the MIP's solution."""
+    assignment = np.zeros(problem.n_flows, dtype=np.int64)
+    for (f, s), var in m.x.items():
+        if result.variable_values(var) > 0.5:
+            assignment[f] = s
+    lanes = np.zeros((problem.n_sites, HOURS), dtype=np.int64)
+    for (s, h, c), var in m.n.items():
+        if c > 0 and result.variable_values(var) > 0.5:
+            lanes[s, h] = c
+    for (s, k), var in m.w.items():
+        if result.variable_values(var) > 0.5:
+            lanes[s] = columns[s][k].lanes
+    return assignment, lanes
+
+
+def _status(rel_gap: float, gap: float, reason: mathopt.TerminationReason) -> str:
+    """``optimal`` within the gap; ``time_limit`` when the solve stopped with a plan; else the reason's name."""
+    if rel_gap <= gap + 1e-12:
+        return "optimal"
+    if reason in (mathopt.TerminationReason.FEASIBLE, mathopt.TerminationReason.NO_SOLUTION_FOUND):
+        return "time_limit"
+    return str(reason.name.lower())
+
+
 def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = None, time_limit: float = 10.0,
              gap: float = 1e-3, solver: str = "highs") -> ScreeningPlan:
     """Choose where each flow is screened (unless ``fixed``) and the lanes per site and hour.
@@ -168,82 +300,20 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
     """
     time_limit = check_time_limit(time_limit)
     mip.solver_type(solver, tuple(SOLVERS))  # an unknown name is a ValueError before any work
-    d = problem.data
     t0 = time.perf_counter()
     if fixed is not None:
         check_capacity(problem, problem.load(np.asarray(fixed)))
     curves = _curves(problem)
     model = mathopt.Model(name="owl-screening")
-    x = {(f, s): model.add_binary_variable(name=f"x[{f},{s}]") for (f, s) in problem.timelines}
-    o = {s: model.add_binary_variable(name=f"o[{s}]") for s in range(problem.n_sites)}
-    lanes_at: dict[tuple[int, int], list[int]] = {}
-    for (s, h, c) in curves:
-        lanes_at.setdefault((s, h), []).append(c)
-    for (s, h), cs in lanes_at.items():
-        if min(cs) == 1 or not _forced_positive(problem, s, h):
-            cs.insert(0, 0)
+    m = _ScreeningModel(model, {(f, s): model.add_binary_variable(name=f"x[{f},{s}]") for (f, s) in problem.timelines},
+                        {s: model.add_binary_variable(name=f"o[{s}]") for s in range(problem.n_sites)})
+    lanes_at = _lane_counts(problem, curves)
     columns = _site_columns(problem, curves, lanes_at)
-    w = {(s, k): model.add_binary_variable(name=f"w[{s},{k}]") for s, cols in columns.items()
-         for k in range(len(cols))}
-    n, lam, z = {}, {}, {}
-    parts = []
-    for s, cols in columns.items():
-        # (11) an enumerated site takes exactly one column: a subset of its flows with its exact lane plan
-        model.add_linear_constraint(mathopt.fast_sum(w[s, k] for k in range(len(cols))) == 1)
-        for f in {f for (f, ss) in problem.timelines if ss == s}:
-            model.add_linear_constraint(x[f, s] == mathopt.fast_sum(
-                w[s, k] for k, col in enumerate(cols) if f in col.flows))
-        for k, col in enumerate(cols):
-            parts.append(col.cost * w[s, k])
-            if col.flows:
-                model.add_linear_constraint(w[s, k] <= o[s])
-    for (s, h), cs in lanes_at.items():
-        if s in columns:
-            continue
-        for c in cs:
-            n[s, h, c] = model.add_binary_variable(name=f"n[{s},{h},{c}]")
-            if c == 0:
-                continue
-            lam[s, h, c] = model.add_variable(lb=0.0, name=f"l[{s},{h},{c}]")
-            z[s, h, c] = model.add_variable(lb=0.0, name=f"z[{s},{h},{c}]")
-            parts += [d.cost_per_lane_hour * c * n[s, h, c], z[s, h, c]]
-            # (4) utilization below rho
-            model.add_linear_constraint(lam[s, h, c] <= d.max_utilization * c * problem.mu * n[s, h, c])
-            # (5) perspective cuts of the queue cost
-            for a, b in curves[(s, h, c)]:
-                model.add_linear_constraint(z[s, h, c] >= a * lam[s, h, c] + b * n[s, h, c])
-            # (7) only used sites open lanes
-            model.add_linear_constraint(n[s, h, c] <= o[s])
-        # (2) one lane count per site-hour
-        model.add_linear_constraint(mathopt.fast_sum(n[s, h, c] for c in cs) == 1)
-        # (3) the load is carried by the chosen lane count
-        load = mathopt.fast_sum(problem.timelines[(f, ss)].load_by_hour()[h] * x[f, ss]
-                                for (f, ss) in problem.timelines if ss == s)
-        model.add_linear_constraint(mathopt.fast_sum(lam[s, h, c] for c in cs if c > 0) == load)
-    for f in range(problem.n_flows):
-        # (1) every flow screened exactly once
-        model.add_linear_constraint(mathopt.fast_sum(x[f, s] for s in problem.candidates(f)) == 1)
-        for s in problem.candidates(f):
-            # (7) a flow is screened only at a used site
-            model.add_linear_constraint(x[f, s] <= o[s])
-            tl = problem.timelines[(f, s)]
-            per_parcel = (d.secure_transport_cost_per_parcel if tl.upstream
-                          else d.terminal_rehandling_cost_per_parcel)
-            parts.append(per_parcel * float(tl.parcels.sum()) * x[f, s])
-            if fixed is not None:
-                # (8) placement fixed by the caller
-                x[f, s].lower_bound = x[f, s].upper_bound = 1.0 if int(fixed[f]) == s else 0.0
-    for h in range(HOURS):
-        # (6) the screener pool
-        model.add_linear_constraint(
-            mathopt.fast_sum(d.staff_per_lane * c * n[s, hh, c] for (s, hh, c) in n if hh == h and c > 0)
-            + mathopt.fast_sum(d.staff_per_lane * int(col.lanes[h]) * w[s, k] for s, cols in columns.items()
-                               for k, col in enumerate(cols) if col.lanes[h]) <= d.screener_pool)
-    for s, site in enumerate(d.sites):
-        if s != problem.terminal and s not in columns:  # enumerated columns include their set-up cost
-            parts.append(site.setup_cost_per_day * o[s])
-    cost = mathopt.fast_sum(parts)
-    model.minimize(cost)
+    _column_rows(m, problem, columns)
+    _lane_rows(m, problem, curves, lanes_at, columns)
+    _flow_rows(m, problem, fixed)
+    _pool_rows(m, problem, columns)
+    model.minimize(mathopt.fast_sum(m.parts))
     incumbent = None
     if fixed is None:
         incumbent = _local_search(problem, curves, lanes_at, problem_start(problem))
@@ -255,17 +325,7 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
     bound = result.termination.objective_bounds.dual_bound
     if result.has_primal_feasible_solution() and (incumbent is None or result.objective_value() < incumbent[0]):
         obj = result.objective_value()
-        assignment = np.zeros(problem.n_flows, dtype=np.int64)
-        for (f, s), var in x.items():
-            if result.variable_values(var) > 0.5:
-                assignment[f] = s
-        lanes = np.zeros((problem.n_sites, HOURS), dtype=np.int64)
-        for (s, h, c), var in n.items():
-            if c > 0 and result.variable_values(var) > 0.5:
-                lanes[s, h] = c
-        for (s, k), var in w.items():
-            if result.variable_values(var) > 0.5:
-                lanes[s] = columns[s][k].lanes
+        assignment, lanes = _plan_of(m, problem, columns, result)
     elif incumbent is not None:
         # HiGHS reports INFEASIBLE when nothing beats the objective bound (the incumbent's cost): the incumbent,
         # a feasible plan of this model, is then optimal.
@@ -280,10 +340,7 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
                                        f"({reason.name.lower()}). Fix: allow more time with --time-limit")
     bound = min(bound, obj)
     rel_gap = abs(obj - bound) / max(abs(obj), 1e-9) if math.isfinite(bound) else math.inf
-    status = "optimal" if rel_gap <= gap + 1e-12 else (
-        "time_limit" if reason in (mathopt.TerminationReason.FEASIBLE, mathopt.TerminationReason.NO_SOLUTION_FOUND)
-        else reason.name.lower())
-    return ScreeningPlan(status=status, objective=obj, bound=bound, gap=rel_gap,
+    return ScreeningPlan(status=_status(rel_gap, gap, reason), objective=obj, bound=bound, gap=rel_gap,
                          runtime_s=time.perf_counter() - t0, assignment=assignment, lanes=lanes,
                          report=evaluate_plan(problem, assignment, lanes))
 
