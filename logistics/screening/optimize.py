@@ -58,7 +58,7 @@ from logistics import mip
 from logistics.screening import queueing
 from logistics.screening.evaluate import PlanReport, ScreeningInfeasibleError, check_capacity, evaluate_plan
 from logistics.screening.model import HOURS, ScreeningProblem
-from logistics.solving import SolveSummary, Status, check_time_limit
+from logistics.solving import Limits, SolveSummary, Status
 
 __all__ = ["SOLVERS", "ScreeningPlan", "optimize"]
 
@@ -277,7 +277,7 @@ def _status(rel_gap: float, gap: float, reason: mathopt.TerminationReason) -> st
 
 
 def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = None, time_limit: float = 10.0,
-             gap: float = 1e-3, solver: str = "highs") -> ScreeningPlan:
+             gap: float = 1e-3, solver: str = "highs", limits: Limits | None = None) -> ScreeningPlan:
     """Choose where each flow is screened (unless ``fixed``) and the lanes per site and hour.
 
     Parameters
@@ -292,13 +292,16 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
         Relative MIP gap at which to stop (default 0.1%).
     solver
         ``highs`` (default) or ``scip``.
+    limits
+        When given, its ``time_limit`` and ``gap`` replace the two arguments of those names.
 
     Raises
     ------
     ScreeningInfeasibleError
         When the load of a site-hour cannot be screened with its allowed lanes, or the pool is too small.
     """
-    time_limit = check_time_limit(time_limit)
+    limits = limits or Limits(time_limit=time_limit, gap=gap)
+    time_limit, gap = limits.time_limit, limits.gap
     mip.solver_type(solver, tuple(SOLVERS))  # an unknown name is a ValueError before any work
     t0 = time.perf_counter()
     if fixed is not None:
