@@ -33,6 +33,11 @@ class Run:
     def __str__(self) -> str:
         return f"owl {' '.join(self.args)} -> {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
+    @property
+    def output(self) -> str:
+        """stdout and stderr together (for assertion messages and searches across both)."""
+        return self.stdout + self.stderr
+
     def ok(self) -> Run:
         """Assert a clean success (exit 0, no traceback anywhere) and return self."""
         assert self.exit_code == 0, str(self)

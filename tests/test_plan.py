@@ -12,19 +12,16 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from typer.testing import CliRunner
 
 from logistics import builtin
-from logistics.cli.app import app
 from logistics.plan import OUTPUTS
-
-runner = CliRunner()
+from tests.harness import invoke
 
 
 @pytest.fixture(scope="module")
 def plan_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("plan")
-    r = runner.invoke(app, ["plan", "--out", str(out), "--time-limit", "1", "--json"])
+    r = invoke(*["plan", "--out", str(out), "--time-limit", "1", "--json"])
     assert r.exit_code == 0, r.output
     (out / "stdout.json").write_text(r.stdout)
     return out
@@ -92,7 +89,7 @@ def test_rerun_replaces_the_files(plan_dir: Path, tmp_path: Path) -> None:
     # What a killed run leaves behind: temporary files of the outputs; the next run clears them.
     (copy / ".map.png.x1y2.tmp").write_bytes(b"half")
     (copy / ".plan.gpkg.x1y2.tmp.gpkg").write_bytes(b"half")
-    r = runner.invoke(app, ["plan", "--out", str(copy), "--time-limit", "1", "--quiet"])
+    r = invoke(*["plan", "--out", str(copy), "--time-limit", "1", "--quiet"])
     assert r.exit_code == 0, r.output
     assert all((copy / n).stat().st_ino != old[n] for n in OUTPUTS)  # renamed into place, not rewritten
     assert {p.name for p in copy.iterdir()} == {*OUTPUTS, "stdout.json"}
@@ -100,16 +97,16 @@ def test_rerun_replaces_the_files(plan_dir: Path, tmp_path: Path) -> None:
 
 def test_map_command(plan_dir: Path, tmp_path: Path) -> None:
     png = tmp_path / "m.png"
-    r = runner.invoke(app, ["map", "--plan", str(plan_dir), "--out", str(png)])
+    r = invoke(*["map", "--plan", str(plan_dir), "--out", str(png)])
     assert r.exit_code == 0, r.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = tmp_path / "m.html"
-    r = runner.invoke(app, ["map", "--out", str(page)])
+    r = invoke(*["map", "--out", str(page)])
     assert r.exit_code == 0
     assert "leaflet" in page.read_text().lower()
     for args, needle in ((["map", "--out", str(tmp_path / "m.txt")], "--out"),
                          (["map", "--plan", str(tmp_path / "none"), "--out", str(png)], "--plan")):
-        r = runner.invoke(app, args)
+        r = invoke(*args)
         assert r.exit_code == 2
         assert needle in r.stderr
 
@@ -132,7 +129,7 @@ def test_map_command_names_what_is_wrong_with_a_geopackage(plan_dir: Path, tmp_p
     pyogrio.write_dataframe(flows, no_share, layer="flows", driver="GPKG")
     for path, needle in ((garbage, "not a readable GeoPackage"), (no_sites, "no 'sites' layer"),
                          (no_role, "sites.role"), (no_share, "flows.share")):
-        r = runner.invoke(app, ["map", "--plan", str(path), "--out", str(tmp_path / "m.html")])
+        r = invoke(*["map", "--plan", str(path), "--out", str(tmp_path / "m.html")])
         assert r.exit_code == 2, r.output
         assert str(path) in r.stderr
         assert needle in r.stderr
@@ -147,7 +144,7 @@ def test_map_command_names_what_is_wrong_with_a_geopackage(plan_dir: Path, tmp_p
     (["--seed", "-1"], "--seed"),
 ])
 def test_plan_refuses_bad_options_before_solving(tmp_path: Path, args: list[str], needle: str) -> None:
-    r = runner.invoke(app, ["plan", "--out", str(tmp_path / "p"), *args])
+    r = invoke(*["plan", "--out", str(tmp_path / "p"), *args])
     assert r.exit_code == 2, r.output
     assert needle in r.stderr
     assert not (tmp_path / "p").exists()
@@ -157,12 +154,12 @@ def test_plan_refuses_an_unwritable_folder_before_solving(tmp_path: Path) -> Non
     """A folder below a regular file can never be created (also as root): exit 2 naming --out, no traceback."""
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    r = runner.invoke(app, ["plan", "--out", str(blocker / "plan")])
+    r = invoke(*["plan", "--out", str(blocker / "plan")])
     assert r.exit_code == 2, r.output
     assert "--out" in r.stderr
     assert str(blocker / "plan") in r.stderr
     assert "Traceback" not in r.output
-    r = runner.invoke(app, ["map", "--out", str(blocker / "m.html")])
+    r = invoke(*["map", "--out", str(blocker / "m.html")])
     assert r.exit_code == 2, r.output
     assert "--out" in r.stderr
 

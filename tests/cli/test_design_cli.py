@@ -6,19 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from logistics.cli.app import app
 from logistics.design import read_capopt
 from logistics.scenario import builtin_text
+from tests.harness import invoke
 
 CFLP = Path(__file__).parents[2] / "benchmarks" / "data" / "cflp"
-runner = CliRunner()
 
 
 def test_design_json_default_scenario(tmp_path: Path) -> None:
     geo = tmp_path / "design.geojson"
-    r = runner.invoke(app, ["design", "--json", "--n-best", "1", "--geojson", str(geo)])
+    r = invoke(*["design", "--json", "--n-best", "1", "--geojson", str(geo)])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert doc["status"] == "optimal"
@@ -34,7 +32,7 @@ def test_design_json_default_scenario(tmp_path: Path) -> None:
 
 
 def test_design_force_and_limit_options() -> None:
-    r = runner.invoke(app, ["design", "--json", "--n-best", "0", "--force-open", "WH-DE", "--force-closed", "WH-LA",
+    r = invoke(*["design", "--json", "--n-best", "0", "--force-open", "WH-DE", "--force-closed", "WH-LA",
                             "--max-warehouses", "3"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
@@ -45,7 +43,7 @@ def test_design_force_and_limit_options() -> None:
 
 
 def test_orlib_json_contract() -> None:
-    r = runner.invoke(app, ["design", "orlib", str(CFLP / "cap41.txt"), "--json"])
+    r = invoke(*["design", "orlib", str(CFLP / "cap41.txt"), "--json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert {"objective", "status", "open", "gap", "runtime_s"} <= set(doc)
@@ -60,12 +58,12 @@ def test_compare_two_scenarios(tmp_path: Path) -> None:
     text = builtin_text()
     a.write_text(text)
     b.write_text(text.replace("[design]\n", "[design]\nmax_warehouses = 2\n", 1))
-    r = runner.invoke(app, ["design", "compare", str(a), str(b), "--json"])
+    r = invoke(*["design", "compare", str(a), str(b), "--json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert doc["cost_b"] >= doc["cost_a"] * (1 - 1e-3)
     assert len([s for s in doc["open_b"] if s.startswith("WH-")]) <= 2
-    r = runner.invoke(app, ["design", "compare", str(a), str(b)])
+    r = invoke(*["design", "compare", str(a), str(b)])
     assert r.exit_code == 0
     assert "B - A" in r.stdout
 
@@ -78,13 +76,13 @@ def test_compare_two_scenarios(tmp_path: Path) -> None:
     (["design", "orlib", "/nonexistent/cap.txt"], "cannot read"),
 ])
 def test_bad_input_exits_2_with_a_clear_line(args: list[str], needle: str) -> None:
-    r = runner.invoke(app, args)
+    r = invoke(*args)
     assert r.exit_code == 2, r.output
     assert needle in r.stderr
     assert "Traceback" not in r.output
 
 
 def test_infeasible_design_exits_1_and_names_the_reason() -> None:
-    r = runner.invoke(app, ["design", "--min-warehouses", "3", "--max-warehouses", "2"])
+    r = invoke(*["design", "--min-warehouses", "3", "--max-warehouses", "2"])
     assert r.exit_code == 1
     assert "warehouse count" in r.stderr
