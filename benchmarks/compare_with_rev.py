@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import synthetic_flows
 
 from logistics import builtin
-from logistics.chain import compute, gather
+from logistics.chain import compute, evaluate, gather
 from logistics.design import design_instance, read_orlib_cflp
 from logistics.design import solve as design_solve
 
@@ -64,6 +64,9 @@ def main(rev: str) -> None:
     s = builtin()
     f, weight, km = synthetic_flows(1_000_000)
     old_f = old_chain.Flows(f.product, f.route, f.units_per_year, f.routes)
+    t_old, t_new = _best(lambda: old_chain.evaluate(s, old_f)), _best(lambda: evaluate(s, f))
+    print(f"chain evaluate (gather, compute, report), 1M rows: {rev} {t_old:.3f} s, today {t_new:.3f} s, "
+          f"ratio {t_new / t_old:.3f}")
     t_old, t_new = _best(lambda: old_chain.gather(s, old_f)), _best(lambda: gather(s, f))
     print(f"chain gather, 1M rows: {rev} {t_old:.3f} s, today {t_new:.3f} s, ratio {t_new / t_old:.3f}")
     xo, xn = old_chain.gather(s, old_f), gather(s, f)
