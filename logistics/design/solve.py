@@ -105,7 +105,7 @@ class DesignResult:
     @property
     def gap(self) -> float:
         """Relative gap between the plan's exact cost and the bound."""
-        return max(self.objective - self.bound, 0.0) / max(abs(self.objective), 1e-12)
+        return mip.relative_gap(self.objective, self.bound)
 
     @property
     def open_sites(self) -> tuple[str, ...]:
@@ -665,7 +665,7 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
         ev = evaluate(inst, plan)
         if best is None or ev.objective < best[1].objective:
             best = (plan, ev)
-        now_gap = (best[1].objective - bound) / max(abs(best[1].objective), 1e-12)
+        now_gap = mip.relative_gap(best[1].objective, bound)
         if progress is not None:
             progress(f"solve {it}: plan {best[1].objective:,.2f}, bound {bound:,.2f}, gap {now_gap:.4%}")
         if now_gap <= gap or not len(inst.pool_site):

@@ -342,7 +342,7 @@ def optimize(problem: ScreeningProblem, *, fixed: NDArray[np.int64] | None = Non
         raise ScreeningInfeasibleError(f"no screening plan found within {time_limit:g} s "
                                        f"({reason.name.lower()}). Fix: allow more time with --time-limit")
     bound = min(bound, obj)
-    rel_gap = abs(obj - bound) / max(abs(obj), 1e-9) if math.isfinite(bound) else math.inf
+    rel_gap = mip.relative_gap(obj, bound, floor=1e-9)  # bound <= obj here, so the gap is never negative
     return ScreeningPlan(status=_status(rel_gap, gap, reason), objective=obj, bound=bound, gap=rel_gap,
                          runtime_s=time.perf_counter() - t0, assignment=assignment, lanes=lanes,
                          report=evaluate_plan(problem, assignment, lanes))
