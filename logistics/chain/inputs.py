@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from statistics import NormalDist
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -143,59 +143,114 @@ class ChainInputs:
         return dataclasses.replace(self, **changes)
 
 
+_T = TypeVar("_T", bound="_Table")
+
+
 class _Table:
-    """Columns of one small table as named float arrays; built from records, read by name, rows picked by index."""
+    """A small table as one named float array per column (the dataclass fields of a subclass, in order)."""
 
-    columns: tuple[str, ...] = ()
+    @classmethod
+    def of(cls: type[_T], records: Sequence[Sequence[float]]) -> _T:
+        """The table whose rows are ``records``, one value per field in field order."""
+        data = np.array(records, dtype=float).reshape(len(records), cls.width())
+        return cls(*(np.ascontiguousarray(data[:, k]) for k in range(data.shape[1])))
 
-    def __init__(self, records: Sequence[Sequence[float]]) -> None:
-        data = np.array(records, dtype=float).reshape(len(records), len(self.columns))
-        for k, name in enumerate(self.columns):
-            setattr(self, name, np.ascontiguousarray(data[:, k]))
-
-    def __getattr__(self, name: str) -> FloatArray:  # the columns are set in __init__; this is for mypy
-        raise AttributeError(name)
+    @classmethod
+    def width(cls) -> int:
+        """The number of columns."""
+        return len(fields(cls))  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, slots=True)
 class _RouteTable(_Table):
     """Per channel route: the parts of its legs, gateway, entry and warehouse that the stages read."""
 
-    columns = (
-        "channel", "parcel", "fm_km", "fm_days", "road_per_kg_km", "road_kg_per_m3",
-        "gw_handling_per_kg", "gw_handling_days", "bz_handling_per_kg", "bz_handling_days", "tr_km", "tr_days",
-        "gw_export_fee_per_kg", "export_days",
-        "lh_km", "lh_per_kg", "lh_per_m3", "lh_per_item", "lh_per_container", "lh_per_kg_km", "lh_container_m3",
-        "lh_container_kg", "lh_container_fill", "lh_volumetric", "lh_mean_days", "lh_std_days", "lh_departures",
-        "fee_per_entry", "fee_per_parcel", "clear_mean_days", "clear_std_days",
-        "dr_km", "dr_days", "dr_per_kg_km", "dr_kg_per_m3",
-        "lm_km", "lm_on",
-    )
+    channel: FloatArray
+    parcel: FloatArray
+    fm_km: FloatArray
+    fm_days: FloatArray
+    road_per_kg_km: FloatArray
+    road_kg_per_m3: FloatArray
+    gw_handling_per_kg: FloatArray
+    gw_handling_days: FloatArray
+    bz_handling_per_kg: FloatArray
+    bz_handling_days: FloatArray
+    tr_km: FloatArray
+    tr_days: FloatArray
+    gw_export_fee_per_kg: FloatArray
+    export_days: FloatArray
+    lh_km: FloatArray
+    lh_per_kg: FloatArray
+    lh_per_m3: FloatArray
+    lh_per_item: FloatArray
+    lh_per_container: FloatArray
+    lh_per_kg_km: FloatArray
+    lh_container_m3: FloatArray
+    lh_container_kg: FloatArray
+    lh_container_fill: FloatArray
+    lh_volumetric: FloatArray
+    lh_mean_days: FloatArray
+    lh_std_days: FloatArray
+    lh_departures: FloatArray
+    fee_per_entry: FloatArray
+    fee_per_parcel: FloatArray
+    clear_mean_days: FloatArray
+    clear_std_days: FloatArray
+    dr_km: FloatArray
+    dr_days: FloatArray
+    dr_per_kg_km: FloatArray
+    dr_kg_per_m3: FloatArray
+    lm_km: FloatArray
+    lm_on: FloatArray
 
 
+@dataclass(frozen=True, slots=True)
 class _MarketTable(_Table):
     """Per market: the destination rule in force (in the scenario currency), the promise and the B2B partner."""
 
-    columns = ("duty_threshold", "flat_duty_per_line", "additional_duty_rate", "vat_rate", "vat_threshold", "cif",
-               "promise_days", "demand_cv", "payout_days", "partner_fee_share", "partner_payment_days",
-               "partner_days")
+    duty_threshold: FloatArray
+    flat_duty_per_line: FloatArray
+    additional_duty_rate: FloatArray
+    vat_rate: FloatArray
+    vat_threshold: FloatArray
+    cif: FloatArray
+    promise_days: FloatArray
+    demand_cv: FloatArray
+    payout_days: FloatArray
+    partner_fee_share: FloatArray
+    partner_payment_days: FloatArray
+    partner_days: FloatArray
 
 
+@dataclass(frozen=True, slots=True)
 class _RuleTable(_Table):
     """Per channel code: the export rule in force."""
 
-    columns = ("rebate_basis", "rebate_trigger", "declaration_lag_days", "fee_per_kg")
+    rebate_basis: FloatArray
+    rebate_trigger: FloatArray
+    declaration_lag_days: FloatArray
+    fee_per_kg: FloatArray
 
 
+@dataclass(frozen=True, slots=True)
 class _WarehouseTable(_Table):
     """Per warehouse, plus a last zero-cost row for routes without one."""
 
-    columns = ("receiving_per_m3", "pick_per_order", "pick_per_extra", "handling_days")
+    receiving_per_m3: FloatArray
+    pick_per_order: FloatArray
+    pick_per_extra: FloatArray
+    handling_days: FloatArray
 
 
+@dataclass(frozen=True, slots=True)
 class _LastMileTable(_Table):
     """Per last-mile table: the terms beyond its weight bands."""
 
-    columns = ("per_kg_over", "per_1000km", "base_days", "std_days", "km_per_day")
+    per_kg_over: FloatArray
+    per_1000km: FloatArray
+    base_days: FloatArray
+    std_days: FloatArray
+    km_per_day: FloatArray
 
 
 def _pad(rows: list[list[float]], fill_last: bool, pad_value: float) -> FloatArray:
@@ -212,7 +267,7 @@ def _market_table(s: Scenario, used_markets: set[str], date: dt.date) -> _Market
     records: list[tuple[float, ...]] = []
     for m in s.markets:
         if m.id not in used_markets:
-            records.append((0.0,) * len(_MarketTable.columns))  # rows only read the rules of their own markets
+            records.append((0.0,) * _MarketTable.width())  # rows only read the rules of their own markets
             continue
         try:
             dr = s.destination_rule(m.region, date)
@@ -225,11 +280,11 @@ def _market_table(s: Scenario, used_markets: set[str], date: dt.date) -> _Market
                         1.0 if dr.valuation == "CIF" else 0.0,
                         m.promise_days, m.demand_cv, m.payout_days, m.b2b.fee_share, m.b2b.payment_days,
                         m.b2b.fulfilment_days))
-    return _MarketTable(records)
+    return _MarketTable.of(records)
 
 
 def _rule_table(s: Scenario, date: dt.date) -> _RuleTable:
-    records: list[tuple[float, ...]] = [(0.0,) * len(_RuleTable.columns)] * len(CHANNEL_CODES)
+    records: list[tuple[float, ...]] = [(0.0,) * _RuleTable.width()] * len(CHANNEL_CODES)
     for mode, code in CHANNEL_CODES.items():
         try:
             er = s.export_rule(mode, date)
@@ -239,7 +294,7 @@ def _rule_table(s: Scenario, date: dt.date) -> _RuleTable:
         # 0.5 codes "full rebate if the product has VAT invoices, otherwise none" (resolved per product in gather)
         rebate_basis = {"full": 1.0, "invoice": 0.5, "none": 0.0}[er.rebate]
         records[code] = (rebate_basis, _TRIGGER[er.trigger], er.declaration_lag_days, er.fee_per_kg)
-    return _RuleTable(records)
+    return _RuleTable.of(records)
 
 
 def _route_table(s: Scenario, f: Flows) -> tuple[_RouteTable, IntArray, IntArray]:
@@ -288,7 +343,7 @@ def _route_table(s: Scenario, f: Flows) -> tuple[_RouteTable, IntArray, IntArray
             dray.tariff.per_kg_km if dray else 0.0, dray.tariff.volumetric_kg_per_m3 if dray else 0.0,
             last.distance_km if last else 0.0, 1.0 if last else 0.0,
         ))
-    return _RouteTable(records), r_market, r_wh
+    return _RouteTable.of(records), r_market, r_wh
 
 
 def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs:
@@ -327,13 +382,13 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     band_kg = _pad([list(t.max_kg) for t in lm_tables], fill_last=True, pad_value=0.0)
     band_price = _pad([[fin.to_scenario_currency(x, t.currency) for x in t.price] for t in lm_tables],
                       fill_last=True, pad_value=0.0)
-    lmt = _LastMileTable([(fin.to_scenario_currency(t.per_kg_over, t.currency), t.per_1000km, t.base_days,
+    lmt = _LastMileTable.of([(fin.to_scenario_currency(t.per_kg_over, t.currency), t.per_1000km, t.base_days,
                            t.std_days, t.km_per_day) for t in lm_tables])
     m_table = np.array([lm_index[m.last_mile] for m in s.markets])
     whs = s.warehouses
     tier_from = _pad([[t.from_day for t in w.storage_tiers] for w in whs] + [[0.0]], False, _PAD_DAY)
     tier_rate = _pad([[t.rate_per_m3_day for t in w.storage_tiers] for w in whs] + [[0.0]], False, 0.0)
-    wh = _WarehouseTable([(w.receiving_per_m3, w.pick_pack_per_order, w.pick_pack_per_extra_item, w.handling_days)
+    wh = _WarehouseTable.of([(w.receiving_per_m3, w.pick_pack_per_order, w.pick_pack_per_extra_item, w.handling_days)
                           for w in whs] + [(0.0, 0.0, 0.0, 0.0)])
     rt, r_market, r_wh = _route_table(s, f)
 
