@@ -15,13 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 import logistics
 from logistics.chain import evaluate
-from logistics.cli.app import app
 from logistics.scenario import CustomsMode, builtin, builtin_text, channel_routes, load_scenario
-from tests.harness import Owl
+from tests.harness import Owl, invoke
 
 CHANNELS = {"1210", "9610", "9710", "9810"}
 
@@ -36,10 +34,8 @@ def scenario() -> Any:
 @pytest.fixture(scope="module")
 def chain_json() -> dict[str, Any]:
     """``owl chain --json`` on the built-in scenario (run once for the module)."""
-    r = CliRunner().invoke(app, ["chain", "--json"])
-    assert r.exit_code == 0, r.stderr
-    assert r.stderr == ""
-    return json.loads(r.stdout)
+    doc: dict[str, Any] = invoke("chain", "--json").json()  # exit 0, no traceback, nothing on stderr
+    return doc
 
 
 def by_channel(doc: dict[str, Any], product: str, market: str) -> dict[str, dict[str, Any]]:
