@@ -18,6 +18,7 @@ CHANNEL_CODES: dict[CustomsMode, int] = {
     CustomsMode.B2B_DIRECT: 1,
     CustomsMode.OVERSEAS_WAREHOUSE: 2,
     CustomsMode.BONDED: 3,
+    CustomsMode.MARKET_PROCUREMENT: 4,
 }
 
 IntArray = NDArray[np.int64]

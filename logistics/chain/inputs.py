@@ -19,13 +19,17 @@ from numpy.typing import NDArray
 
 from logistics.chain.flows import CHANNEL_CODES, Flows
 from logistics.errors import ScenarioError
-from logistics.scenario import CustomsMode, RebateTrigger, Scenario
+import networks
+from logistics.scenario import ChannelRoute, CustomsMode, EntryType, RebateTrigger, Scenario
 
 __all__ = ["ChainInputs", "gather"]
 
 _TRIGGER = {RebateTrigger.DEPARTURE: 0, RebateTrigger.ZONE_ENTRY: 1, RebateTrigger.SALE: 2}
 _PAD_DAY = 1e9  # start day of padding storage tiers: never reached by any dwell
 _B2B = CHANNEL_CODES[CustomsMode.B2B_DIRECT]
+_MP = CHANNEL_CODES[CustomsMode.MARKET_PROCUREMENT]
+#: Entry types as codes inside the arrays (formal 0, informal 1, postal 2).
+_ENTRY_CODE = {EntryType.FORMAL: 0, EntryType.INFORMAL: 1, EntryType.POSTAL: 2}
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -46,6 +50,12 @@ class ChainInputs:
     rebate_eligible: Any
     units_per_order: Any
     units_per_year: Any
+    skus: Any
+    peak_factor: Any
+    return_rate: Any
+    restock_share: Any
+    deemed_profit_rate: Any
+    repaid_on_return: Any
     # consolidation (seller to gateway; for 1210 seller to bonded zone) and 1210 transfer
     fm_km: Any
     fm_days: Any
@@ -75,9 +85,25 @@ class ChainInputs:
     lh_mean_days: Any
     lh_std_days: Any
     lh_departures: Any
-    # import
+    lh_lcl_per_m3: Any
+    postal: Any
+    # import (the rules of the import country: the entry's region, or the market's for postal items)
     duty_rate: Any
     additional_duty_rate: Any
+    measure_formal: Any
+    measure_informal: Any
+    measure_postal: Any
+    postal_regime: Any
+    postal_ad_valorem: Any
+    postal_per_item: Any
+    postal_specific: Any
+    formal_threshold: Any
+    vat_postponed: Any
+    fee_entry: Any
+    fee_rate: Any
+    fee_min: Any
+    fee_max: Any
+    fee_fixed: Any
     duty_threshold: Any
     flat_duty_per_line: Any
     vat_rate: Any
@@ -92,12 +118,14 @@ class ChainInputs:
     dr_days: Any
     dr_per_kg_km: Any
     dr_kg_per_m3: Any
+    dr_per_container: Any
     wh_receiving_per_m3: Any
     wh_tier_from: Any
     wh_tier_rate: Any
     wh_pick_per_order: Any
     wh_pick_per_extra: Any
     wh_days: Any
+    wh_return_handling: Any
     # last mile and partner
     lm_on: Any
     lm_km: Any
@@ -111,6 +139,11 @@ class ChainInputs:
     partner_fee_share: Any
     partner_payment_days: Any
     partner_days: Any
+    partner_imports: Any
+    referral_share: Any
+    payment_share: Any
+    fx_share: Any
+    lost_when_late: Any
     # market and finance
     promise_days: Any
     demand_cv: Any
@@ -122,6 +155,13 @@ class ChainInputs:
     origin_days: Any
     processing_days: Any
     vat_reclaim_days: Any
+    review_choices: Any
+    insurance_rate: Any
+    income_tax_rate: Any
+    owh_deductive: Any
+    computed_markup: Any
+    deductive_deduction: Any
+    parcel_reimport: Any
 
     def __len__(self) -> int:
         return int(np.shape(self.weight_kg)[0])
@@ -192,6 +232,8 @@ class _RouteTable(_Table):
     lh_mean_days: FloatArray
     lh_std_days: FloatArray
     lh_departures: FloatArray
+    lh_lcl_per_m3: FloatArray
+    postal: FloatArray
     fee_per_entry: FloatArray
     fee_per_parcel: FloatArray
     clear_mean_days: FloatArray
@@ -200,13 +242,30 @@ class _RouteTable(_Table):
     dr_days: FloatArray
     dr_per_kg_km: FloatArray
     dr_kg_per_m3: FloatArray
+    dr_per_container: FloatArray
     lm_km: FloatArray
     lm_on: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
 class _MarketTable(_Table):
-    """Per market: the destination rule in force (in the scenario currency), the promise and the B2B partner."""
+    """Per market: the promise, demand, the B2B partner and the selling fees."""
+
+    promise_days: FloatArray
+    demand_cv: FloatArray
+    payout_days: FloatArray
+    partner_fee_share: FloatArray
+    partner_payment_days: FloatArray
+    partner_days: FloatArray
+    partner_imports: FloatArray
+    payment_share: FloatArray
+    fx_share: FloatArray
+    lost_when_late: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class _RegionTable(_Table):
+    """Per customs region: the destination rule and postal regime in force, money in the scenario currency."""
 
     duty_threshold: FloatArray
     flat_duty_per_line: FloatArray
@@ -214,12 +273,11 @@ class _MarketTable(_Table):
     vat_rate: FloatArray
     vat_threshold: FloatArray
     cif: FloatArray
-    promise_days: FloatArray
-    demand_cv: FloatArray
-    payout_days: FloatArray
-    partner_fee_share: FloatArray
-    partner_payment_days: FloatArray
-    partner_days: FloatArray
+    vat_postponed: FloatArray
+    formal_threshold: FloatArray
+    postal_regime: FloatArray
+    postal_ad_valorem: FloatArray
+    postal_per_item: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +288,8 @@ class _RuleTable(_Table):
     rebate_trigger: FloatArray
     declaration_lag_days: FloatArray
     fee_per_kg: FloatArray
+    deemed_profit_rate: FloatArray
+    repaid_on_return: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +300,7 @@ class _WarehouseTable(_Table):
     pick_per_order: FloatArray
     pick_per_extra: FloatArray
     handling_days: FloatArray
+    return_handling: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,51 +323,76 @@ def _pad(rows: list[list[float]], fill_last: bool, pad_value: float) -> FloatArr
     return out
 
 
-def _market_table(s: Scenario, used_markets: set[str], date: dt.date) -> _MarketTable:
-    fin = s.finance
+def _market_table(s: Scenario) -> _MarketTable:
+    return _MarketTable.of([
+        (m.promise_days, m.demand_cv, m.payout_days, m.b2b.fee_share, m.b2b.payment_days, m.b2b.fulfilment_days,
+         1.0 if m.b2b.importer_of_record == "partner" else 0.0, m.selling.payment_share, m.selling.fx_share,
+         m.demand_response.lost_share_when_late)
+        for m in s.markets])
+
+
+def _region_table(s: Scenario, regions: Sequence[str], used: set[str], date: dt.date) -> _RegionTable:
+    conv = s.finance.to_scenario_currency
     records: list[tuple[float, ...]] = []
-    for m in s.markets:
-        if m.id not in used_markets:
-            records.append((0.0,) * _MarketTable.width())  # rows only read the rules of their own markets
+    for region in regions:
+        if region not in used:
+            records.append((0.0,) * _RegionTable.width())  # rows only read the rules of their own regions
             continue
         try:
-            dr = s.destination_rule(m.region, date)
+            dr = s.destination_rule(region, date)
         except KeyError:
-            raise ScenarioError(s.path, "destination_rules", f"no rule for region {m.region!r} in force on {date}",
+            raise ScenarioError(s.path, "destination_rules", f"no rule for region {region!r} in force on {date}",
                                 "pick a date the rules cover, or add a rule for that period") from None
-        conv = fin.to_scenario_currency
+        pd_ = s.postal_duty(region, date)
         records.append((conv(dr.duty_threshold, dr.currency), conv(dr.flat_duty_per_line, dr.currency),
                         dr.additional_duty_rate, dr.vat_rate, conv(dr.vat_threshold, dr.currency),
-                        1.0 if dr.valuation == "CIF" else 0.0,
-                        m.promise_days, m.demand_cv, m.payout_days, m.b2b.fee_share, m.b2b.payment_days,
-                        m.b2b.fulfilment_days))
-    return _MarketTable.of(records)
+                        1.0 if dr.valuation == "CIF" else 0.0, 1.0 if dr.vat_postponed else 0.0,
+                        conv(dr.formal_entry_threshold, dr.currency),
+                        1.0 if pd_ else 0.0, pd_.ad_valorem_rate if pd_ else 0.0,
+                        conv(pd_.per_item, pd_.currency) if pd_ else 0.0))
+    return _RegionTable.of(records)
 
 
 def _rule_table(s: Scenario, date: dt.date) -> _RuleTable:
     records: list[tuple[float, ...]] = [(0.0,) * _RuleTable.width()] * len(CHANNEL_CODES)
+    pilots = any(o.market_procurement_pilot for o in s.origins)
     for mode, code in CHANNEL_CODES.items():
         try:
             er = s.export_rule(mode, date)
         except KeyError:
+            if mode == CustomsMode.MARKET_PROCUREMENT and not pilots:
+                continue  # no route uses 1039 without a pilot market
             raise ScenarioError(s.path, "export_rules", f"no rule for customs mode {mode.value} in force on {date}",
                                 "pick a date the rules cover, or add a rule for that period") from None
-        # 0.5 codes "full rebate if the product has VAT invoices, otherwise none" (resolved per product in gather)
-        rebate_basis = {"full": 1.0, "invoice": 0.5, "none": 0.0}[er.rebate]
-        records[code] = (rebate_basis, _TRIGGER[er.trigger], er.declaration_lag_days, er.fee_per_kg)
+        # Every basis but "none" refunds only goods bought with purchase VAT invoices (resolved per product).
+        rebate_basis = 0.0 if er.rebate == "none" else 1.0
+        records[code] = (rebate_basis, _TRIGGER[er.trigger], er.declaration_lag_days, er.fee_per_kg,
+                         er.deemed_profit_rate, 1.0 if er.repaid_on_return else 0.0)
     return _RuleTable.of(records)
 
 
-def _route_table(s: Scenario, f: Flows) -> tuple[_RouteTable, IntArray, IntArray]:
-    """The route table, and per route its market index and warehouse index (``len(warehouses)``: none)."""
+def _route_region(s: Scenario, route: ChannelRoute, entry_region: dict[str, str],
+                  market_region: dict[str, str]) -> str:
+    """The customs region whose rules apply: the entry's (the import country), or the market's for post."""
+    return entry_region[route.entry] if route.entry else market_region[route.market]
+
+
+def _route_table(s: Scenario, f: Flows) -> tuple[_RouteTable, IntArray, IntArray, IntArray]:
+    """The route table, and per route its market, warehouse (``len(warehouses)``: none) and region index."""
     routes = f.routes
     m_index = {m.id: i for i, m in enumerate(s.markets)}
     gw = {g.id: g for g in s.gateways}
     ent = {e.id: e for e in s.entries}
     wh_index = {w.id: i for i, w in enumerate(s.warehouses)}
+    regions = _regions(s)
+    reg_index = {r: i for i, r in enumerate(regions)}
+    entry_region = {e.id: e.region for e in s.entries}
+    market_region = {m.id: m.region for m in s.markets}
+    lane_spec = {ln.id: ln for ln in s.lanes}
     records: list[tuple[float, ...]] = []
     r_market = np.zeros(len(routes), dtype=np.int64)
     r_wh = np.full(len(routes), len(s.warehouses), dtype=np.int64)
+    r_region = np.zeros(len(routes), dtype=np.int64)
     for k, route in enumerate(routes):
         legs = list(route.legs)
         first = legs[0]
@@ -322,11 +408,13 @@ def _route_table(s: Scenario, f: Flows) -> tuple[_RouteTable, IntArray, IntArray
             tr_km = tr_days = bz_h = bz_d = 0.0
         lh = route.line_haul
         t = lh.tariff
+        spec = lane_spec.get(lh.id)
         e = ent.get(route.entry) if route.entry else None
         dray = legs[-2] if route.warehouse else None
         # Every route with an entry ends with a delivery leg priced by the market's last-mile table.
         last = legs[-1] if route.entry else None
         r_market[k] = m_index[route.market]
+        r_region[k] = reg_index[_route_region(s, route, entry_region, market_region)]
         if route.warehouse:
             r_wh[k] = wh_index[route.warehouse]
         records.append((
@@ -336,14 +424,53 @@ def _route_table(s: Scenario, f: Flows) -> tuple[_RouteTable, IntArray, IntArray
             gate.export_clearance_fee_per_kg, gate.export_clearance_days,
             lh.distance_km, t.per_kg, t.per_m3, t.per_item, t.per_container, t.per_kg_km, t.container_m3,
             t.container_kg, t.container_fill, t.volumetric_kg_per_m3, lh.transit_mean_days, lh.transit_std_days,
-            lh.departures_per_week,
+            lh.departures_per_week, spec.lcl_per_m3 if spec else 0.0,
+            1.0 if lh.mode == networks.Mode.POSTAL else 0.0,
             e.fee_per_entry if e else 0.0, e.fee_per_parcel if e else 0.0,
             e.clearance_mean_days if e else 0.0, e.clearance_std_days if e else 0.0,
             dray.distance_km if dray else 0.0, dray.transit_mean_days if dray else 0.0,
             dray.tariff.per_kg_km if dray else 0.0, dray.tariff.volumetric_kg_per_m3 if dray else 0.0,
+            e.per_container if (e and dray) else 0.0,
             last.distance_km if last else 0.0, 1.0 if last else 0.0,
         ))
-    return _RouteTable.of(records), r_market, r_wh
+    return _RouteTable.of(records), r_market, r_wh, r_region
+
+
+def _regions(s: Scenario) -> list[str]:
+    return sorted({m.region for m in s.markets} | {e.region for e in s.entries})
+
+
+def _fee_table(s: Scenario, f: Flows, date: dt.date, r_region: IntArray) -> tuple[FloatArray, ...]:
+    """Per route, the import fees of its region that could apply (padded to one width): entry type code,
+    rate, minimum, maximum and fixed part per consignment, in the scenario currency."""
+    regions = _regions(s)
+    conv = s.finance.to_scenario_currency
+    by_region = {r: s.import_fees_on(r, date) for r in {regions[int(i)] for i in np.unique(r_region)}}
+    rows: list[list[tuple[float, float, float, float, float]]] = []
+    for k, route in enumerate(f.routes):
+        mode = route.line_haul.mode.value
+        fees = [fee for fee in by_region.get(regions[int(r_region[k])], ()) if not fee.modes or mode in fee.modes]
+        rows.append([(float(_ENTRY_CODE[EntryType(fee.entry)]), fee.rate, conv(fee.minimum, fee.currency),
+                      conv(fee.maximum, fee.currency), conv(fee.per_consignment, fee.currency)) for fee in fees])
+    width = max([len(r) for r in rows] + [1])
+    out = np.zeros((5, len(rows), width))
+    out[0] = -1.0  # padding matches no entry type
+    for k, r in enumerate(rows):
+        for j, vals in enumerate(r):
+            out[:, k, j] = vals
+    return tuple(out[i] for i in range(5))
+
+
+def _measures(s: Scenario, date: dt.date, r_region: IntArray) -> FloatArray:
+    """Per region, product and entry type (formal, informal, postal): the sum of tariff measures in force."""
+    regions = _regions(s)
+    out = np.zeros((len(regions), len(s.products), 3))
+    for ri in {int(i) for i in np.unique(r_region)}:
+        for m in s.tariff_measures_on(regions[ri], date):
+            for pi, p in enumerate(s.products):
+                for e in m.entries:
+                    out[ri, pi, _ENTRY_CODE[EntryType(e)]] += m.rate_of(p.id)
+    return out
 
 
 def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs:
@@ -360,7 +487,7 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     fin = s.finance
     lm_index = {t.id: i for i, t in enumerate(s.last_mile)}
 
-    # -- per product -----------------------------------------------------------------------------------------
+    # -- per product (and product x market) ------------------------------------------------------------------
     prod = s.products
     pw = np.array([p.unit_weight_kg for p in prod])
     pv = np.array([p.unit_volume_m3 for p in prod])
@@ -370,43 +497,70 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     prr = np.array([p.rebate_rate for p in prod])
     pinv = np.array([1.0 if p.has_vat_invoices else 0.0 for p in prod])
     pupo = np.array([p.units_per_order for p in prod])
-    duty = np.zeros((len(prod), len(s.markets)))
+    pskus = np.array([float(p.skus) for p in prod])
+    ppeak = np.array([p.peak_factor for p in prod])
+    prestock = np.array([p.restock_share for p in prod])
+    regions = _regions(s)
+    duty = np.zeros((len(prod), len(s.markets), len(regions)))
+    returns = np.zeros((len(prod), len(s.markets)))
+    referral = np.zeros((len(prod), len(s.markets)))
     for i, p in enumerate(prod):
         for j, m in enumerate(s.markets):
-            duty[i, j] = p.duty_rate.get(m.id, p.duty_rate.get(m.region, 0.0))
+            for r, region in enumerate(regions):
+                duty[i, j, r] = p.duty_rate.get(m.id, p.duty_rate.get(region, p.duty_rate.get(m.region, 0.0)))
+            returns[i, j] = p.rate_for(p.return_rate, m)
+            referral[i, j] = m.selling.referral(p.id)
 
-    # -- per market, channel rule, warehouse, last-mile table and route ----------------------------------------
-    mk = _market_table(s, {f.routes[int(k)].market for k in np.unique(f.route)}, date)
+    # -- per market, region, channel rule, warehouse, last-mile table and route --------------------------------
+    mk = _market_table(s)
     rules = _rule_table(s, date)
+    rt, r_market, r_wh, r_region = _route_table(s, f)
+    used_regions = {regions[int(r_region[int(k)])] for k in np.unique(f.route)}
+    rg = _region_table(s, regions, used_regions, date)
+    fee_entry, fee_rate, fee_min, fee_max, fee_fixed = _fee_table(s, f, date, r_region)
+    measures = _measures(s, date, r_region)
     lm_tables = s.last_mile
     band_kg = _pad([list(t.max_kg) for t in lm_tables], fill_last=True, pad_value=0.0)
     band_price = _pad([[fin.to_scenario_currency(x, t.currency) for x in t.price] for t in lm_tables],
                       fill_last=True, pad_value=0.0)
     lmt = _LastMileTable.of([(fin.to_scenario_currency(t.per_kg_over, t.currency), t.per_1000km, t.base_days,
                            t.std_days, t.km_per_day) for t in lm_tables])
-    m_table = np.array([lm_index[m.last_mile] for m in s.markets])
+    # A parcel from a warehouse in another country than the market's is priced by the cross-border table.
+    market_country = {m.id: m.country for m in s.markets}
+    wh_country = {w.id: w.country for w in s.warehouses}
+    r_table = np.array([
+        lm_index[s.market(r.market).cross_border_last_mile]
+        if r.warehouse and wh_country[r.warehouse] != market_country[r.market]
+        and s.market(r.market).cross_border_last_mile else lm_index[s.market(r.market).last_mile]
+        for r in f.routes] or [0], dtype=np.int64)
     whs = s.warehouses
     tier_from = _pad([[t.from_day for t in w.storage_tiers] for w in whs] + [[0.0]], False, _PAD_DAY)
     tier_rate = _pad([[t.rate_per_m3_day for t in w.storage_tiers] for w in whs] + [[0.0]], False, 0.0)
-    wh = _WarehouseTable.of([(w.receiving_per_m3, w.pick_pack_per_order, w.pick_pack_per_extra_item, w.handling_days)
-                          for w in whs] + [(0.0, 0.0, 0.0, 0.0)])
-    rt, r_market, r_wh = _route_table(s, f)
+    wh = _WarehouseTable.of([(w.receiving_per_m3, w.pick_pack_per_order, w.pick_pack_per_extra_item, w.handling_days,
+                              w.return_handling_per_unit) for w in whs] + [(0.0, 0.0, 0.0, 0.0, 0.0)])
 
     # -- gather rows ------------------------------------------------------------------------------------------
     row_p = f.product
     ri = f.route
     mj = r_market[ri]
+    rr = r_region[ri]
     ch = rt.channel[ri].astype(np.int64)
     w_i = r_wh[ri]
-    t_i = m_table[mj]
-    basis = rules.rebate_basis[ch]
-    eligible = np.where(basis == 0.5, pinv[row_p], basis)
+    t_i = r_table[ri]
+    is_b2b = (ch == _B2B) | (ch == _MP)
+    eligible = rules.rebate_basis[ch] * pinv[row_p]
+    deemed = np.where(pinv[row_p] > 0, 0.0, rules.deemed_profit_rate[ch])
     n = len(row_p)
     full = np.full
+    choices = np.asarray(fin.review_period_choices or (fin.review_period_days,), dtype=float)
+    lane_postal = rt.postal[ri]
     return ChainInputs(
         channel=ch, parcel=rt.parcel[ri], weight_kg=pw[row_p], volume_m3=pv[row_p], purchase_value=ppur[row_p],
         retail_price=pret[row_p], cn_vat_rate=pvat[row_p], rebate_rate=prr[row_p], rebate_eligible=eligible,
         units_per_order=pupo[row_p], units_per_year=np.asarray(f.units_per_year, dtype=float),
+        skus=pskus[row_p], peak_factor=ppeak[row_p],
+        return_rate=np.where(is_b2b, 0.0, returns[row_p, mj]),  # the B2B partner handles its own returns
+        restock_share=prestock[row_p], deemed_profit_rate=deemed, repaid_on_return=rules.repaid_on_return[ch],
         fm_km=rt.fm_km[ri], fm_days=rt.fm_days[ri], road_per_kg_km=rt.road_per_kg_km[ri],
         road_kg_per_m3=rt.road_kg_per_m3[ri], gw_handling_per_kg=rt.gw_handling_per_kg[ri],
         gw_handling_days=rt.gw_handling_days[ri], bz_handling_per_kg=rt.bz_handling_per_kg[ri],
@@ -418,24 +572,47 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
         lh_container_m3=rt.lh_container_m3[ri], lh_container_kg=rt.lh_container_kg[ri],
         lh_container_fill=rt.lh_container_fill[ri], lh_volumetric=rt.lh_volumetric[ri],
         lh_mean_days=rt.lh_mean_days[ri], lh_std_days=rt.lh_std_days[ri], lh_departures=rt.lh_departures[ri],
-        duty_rate=duty[row_p, mj], additional_duty_rate=mk.additional_duty_rate[mj],
-        duty_threshold=mk.duty_threshold[mj], flat_duty_per_line=mk.flat_duty_per_line[mj],
-        vat_rate=mk.vat_rate[mj], vat_threshold=mk.vat_threshold[mj], cif=mk.cif[mj],
+        lh_lcl_per_m3=rt.lh_lcl_per_m3[ri], postal=lane_postal,
+        duty_rate=duty[row_p, mj, rr], additional_duty_rate=rg.additional_duty_rate[rr],
+        measure_formal=measures[rr, row_p, 0], measure_informal=measures[rr, row_p, 1],
+        measure_postal=measures[rr, row_p, 2], postal_regime=rg.postal_regime[rr] * lane_postal,
+        postal_ad_valorem=rg.postal_ad_valorem[rr], postal_per_item=rg.postal_per_item[rr],
+        postal_specific=_postal_specific(s, f)[ri],
+        formal_threshold=rg.formal_threshold[rr], vat_postponed=rg.vat_postponed[rr],
+        fee_entry=fee_entry[ri], fee_rate=fee_rate[ri], fee_min=fee_min[ri], fee_max=fee_max[ri],
+        fee_fixed=fee_fixed[ri],
+        duty_threshold=rg.duty_threshold[rr], flat_duty_per_line=rg.flat_duty_per_line[rr],
+        vat_rate=rg.vat_rate[rr], vat_threshold=rg.vat_threshold[rr], cif=rg.cif[rr],
         fee_per_entry=rt.fee_per_entry[ri], fee_per_parcel=rt.fee_per_parcel[ri],
         clear_mean_days=rt.clear_mean_days[ri], clear_std_days=rt.clear_std_days[ri],
         dr_km=rt.dr_km[ri], dr_days=rt.dr_days[ri], dr_per_kg_km=rt.dr_per_kg_km[ri],
-        dr_kg_per_m3=rt.dr_kg_per_m3[ri],
+        dr_kg_per_m3=rt.dr_kg_per_m3[ri], dr_per_container=rt.dr_per_container[ri],
         wh_receiving_per_m3=wh.receiving_per_m3[w_i], wh_tier_from=tier_from[w_i], wh_tier_rate=tier_rate[w_i],
         wh_pick_per_order=wh.pick_per_order[w_i], wh_pick_per_extra=wh.pick_per_extra[w_i],
-        wh_days=wh.handling_days[w_i],
+        wh_days=wh.handling_days[w_i], wh_return_handling=wh.return_handling[w_i],
         lm_on=rt.lm_on[ri], lm_km=rt.lm_km[ri], lm_band_kg=band_kg[t_i], lm_band_price=band_price[t_i],
         lm_per_kg_over=lmt.per_kg_over[t_i], lm_per_1000km=lmt.per_1000km[t_i], lm_base_days=lmt.base_days[t_i],
         lm_std_days=lmt.std_days[t_i], lm_km_per_day=lmt.km_per_day[t_i],
-        partner_fee_share=np.where(ch == _B2B, mk.partner_fee_share[mj], 0.0),
+        partner_fee_share=np.where(is_b2b, mk.partner_fee_share[mj], 0.0),
         partner_payment_days=mk.partner_payment_days[mj], partner_days=mk.partner_days[mj],
+        partner_imports=np.where(is_b2b, mk.partner_imports[mj], 0.0),
+        referral_share=np.where(is_b2b, 0.0, referral[row_p, mj]), payment_share=mk.payment_share[mj],
+        fx_share=mk.fx_share[mj], lost_when_late=mk.lost_when_late[mj],
         promise_days=mk.promise_days[mj], demand_cv=mk.demand_cv[mj], payout_days=mk.payout_days[mj],
         cost_of_capital=full(n, fin.cost_of_capital), z=full(n, NormalDist().inv_cdf(fin.service_level)),
         review_days=full(n, fin.review_period_days), supply_days=full(n, fin.domestic_supply_days),
         origin_days=full(n, fin.origin_handling_days), processing_days=full(n, fin.rebate_processing_days),
         vat_reclaim_days=full(n, fin.vat_reclaim_days),
+        review_choices=np.broadcast_to(choices, (n, len(choices))),
+        insurance_rate=full(n, fin.insurance_rate), income_tax_rate=full(n, fin.income_tax_rate),
+        owh_deductive=full(n, 1.0 if fin.owh_customs_value == "deductive" else 0.0),
+        computed_markup=full(n, fin.computed_value_markup),
+        deductive_deduction=full(n, fin.deductive_value_deduction),
+        parcel_reimport=full(n, 1.0 if fin.parcel_returns == "reimport" else 0.0),
     )
+
+
+def _postal_specific(s: Scenario, f: Flows) -> FloatArray:
+    """Per route, 1 where the postal lane's carrier elected the specific (per-item) postal duty."""
+    spec = {ln.id: ln.postal_duty_method for ln in s.lanes}
+    return np.array([1.0 if spec.get(r.line_haul.id) == "specific" else 0.0 for r in f.routes] or [0.0])

@@ -18,17 +18,16 @@ if TYPE_CHECKING:
 __all__ = ["METRICS", "STAGES", "ChainReport"]
 
 #: Cost stages per unit, in chain order; ``rebate`` is subtracted, the others added, to give ``landed_cost``.
-STAGES = ("goods", "rebate", "consolidation", "export_clearance", "line_haul", "import_duty", "import_fees",
-          "warehouse", "last_mile", "partner_fee", "carrying")
+STAGES = ("goods", "rebate", "consolidation", "export_clearance", "line_haul", "insurance", "import_duty",
+          "import_fees", "warehouse", "last_mile", "partner_fee", "selling_fees", "returns", "income_tax", "carrying")
 
 #: Every per-row numeric result with its unit.
 METRICS: Mapping[str, str] = MappingProxyType({
-    "goods": "currency/unit", "rebate": "currency/unit", "consolidation": "currency/unit",
-    "export_clearance": "currency/unit", "line_haul": "currency/unit", "import_duty": "currency/unit",
-    "import_fees": "currency/unit", "warehouse": "currency/unit", "last_mile": "currency/unit",
-    "partner_fee": "currency/unit", "carrying": "currency/unit", "landed_cost": "currency/unit",
-    "margin": "currency/unit", "import_vat": "currency/unit", "customer_days_mean": "days",
-    "customer_days_p95": "days", "replenishment_days": "days", "pipeline_units": "units",
+    **{k: "currency/unit" for k in STAGES}, "landed_cost": "currency/unit",
+    "margin": "currency/unit", "customs_value": "currency/unit", "import_vat": "currency/unit",
+    "customer_days_mean": "days", "customer_days_p95": "days", "late_share": "share",
+    "lost_sales_share": "share", "margin_with_response": "currency/unit", "replenishment_days": "days",
+    "review_days": "days", "boxes_per_batch": "containers", "lcl_share": "share", "pipeline_units": "units",
     "cycle_units": "units", "safety_units": "units", "rebate_days": "days", "cash_days": "days",
     "working_capital": "currency", "meets_promise": "bool",
 })
@@ -116,19 +115,40 @@ class ChainReport:
     def best_per_channel(self) -> pd.DataFrame:
         """For each product, market and channel, the route with the lowest landed cost.
 
-        The column ``winner`` marks, per product and market, the cheapest channel whose p95 customer lead time
-        meets the market's promise (or, when no channel does, the fastest one, with ``meets_promise`` False).
+        Per product and market:
+
+        - ``winner`` marks the cheapest channel whose p95 customer lead time meets the market's promise (or, when
+          no channel does, the fastest one, with ``meets_promise`` False);
+        - ``runner_up`` names the next channel by the same rule and ``runner_up_gap`` its extra landed cost per
+          unit over the winner (NaN when there is no other channel);
+        - ``promise_cost`` is the winner's landed cost over the cheapest channel's, promise or not: what the
+          promise costs per unit;
+        - ``best_with_response`` marks the channel of the highest margin once late deliveries lose sales
+          (``margin_with_response``): the promise as a choice rather than a filter.
         """
         df = self.to_frame()
+        extra = {"winner": bool, "runner_up": object, "runner_up_gap": float, "promise_cost": float,
+                 "best_with_response": bool}
         if df.empty:
-            return df.assign(winner=pd.Series(dtype=bool))
+            return df.assign(**{k: pd.Series(dtype=v) for k, v in extra.items()})
         df = df.sort_values(["product", "market", "channel", "landed_cost", "route"], kind="stable")
         best = df.groupby(["product", "market", "channel"], sort=False).head(1).reset_index(drop=True)
         best["winner"] = False
+        best["runner_up"] = ""
+        best["runner_up_gap"] = np.nan
+        best["promise_cost"] = 0.0
+        best["best_with_response"] = False
         for _, g in best.groupby(["product", "market"], sort=False):
-            ok = g[g["meets_promise"]]
-            pick = ok["landed_cost"].idxmin() if not ok.empty else g["customer_days_p95"].idxmin()
+            ok = g[g["meets_promise"]].sort_values("landed_cost", kind="stable")
+            late = g[~g["meets_promise"]].sort_values("customer_days_p95", kind="stable")
+            order = list(ok.index) + list(late.index)
+            pick = order[0]
             best.loc[pick, "winner"] = True
+            if len(order) > 1:
+                best.loc[g.index, "runner_up"] = best.loc[order[1], "channel"]
+                best.loc[g.index, "runner_up_gap"] = best.loc[order[1], "landed_cost"] - best.loc[pick, "landed_cost"]
+            best.loc[g.index, "promise_cost"] = best.loc[pick, "landed_cost"] - g["landed_cost"].min()
+            best.loc[g["margin_with_response"].idxmax(), "best_with_response"] = True
         return best
 
     def winners(self) -> pd.DataFrame:
@@ -140,12 +160,14 @@ class ChainReport:
         """A JSON-ready summary: best route per channel for each product and market, and the winners."""
         b = self.best_per_channel()
         cols = ["product", "market", "channel", "route", "origin", "mode", "warehouse_id", "units_per_year",
-                "promise_days", *METRICS, "annual_cost", "winner"]
+                "promise_days", *METRICS, "annual_cost", "winner", "runner_up", "runner_up_gap", "promise_cost",
+                "best_with_response"]
         rows = []
         for rec in b[cols].to_dict(orient="records"):
             rows.append({k: (bool(v) if isinstance(v, np.bool_ | bool) else
+                             None if isinstance(v, float) and not np.isfinite(v) else
                              float(v) if isinstance(v, np.floating | float) else v) for k, v in rec.items()})
         return {
             "scenario": self.scenario, "currency": self.currency, "date": self.date.isoformat(),
-            "stages": list(STAGES), "rows": rows,
+            "rules_date": self.date.isoformat(), "stages": list(STAGES), "rows": rows,
         }

@@ -21,6 +21,10 @@ __all__ = [
     "cash_days",
     "chargeable_kg",
     "consolidation",
+    "container_freight",
+    "import_fees",
+    "late_share",
+    "returns_cost",
     "customer_lead_time",
     "export_clearance",
     "import_clearance",
@@ -120,17 +124,53 @@ def line_haul(weight_kg: ArrayLike, volume_m3: ArrayLike, items_per_parcel: Arra
     return cost, mean, std
 
 
-def import_clearance(customs_value: ArrayLike, units_per_consignment: ArrayLike, duty_rate: ArrayLike,
-                     additional_duty_rate: ArrayLike, duty_threshold: ArrayLike, flat_duty_per_line: ArrayLike,
-                     vat_rate: ArrayLike, vat_threshold: ArrayLike, fee_per_consignment: ArrayLike
-                     ) -> tuple[Num, Num, Num]:
+def container_freight(batch_units: ArrayLike, weight_kg: ArrayLike, volume_m3: ArrayLike,
+                      per_container: ArrayLike, container_m3: ArrayLike, container_kg: ArrayLike,
+                      container_fill: ArrayLike, lcl_per_m3: ArrayLike) -> tuple[Num, Num, Num]:
+    """Container freight per unit when a replenishment batch ships in whole boxes.
+
+    A batch of ``b`` units needs ``B = max(b v / (m3 * fill), b w / kg)`` boxes. Full boxes are paid whole;
+    what does not fill the last box ships LCL (or groupage) at ``lcl_per_m3`` when that is cheaper than one more
+    box, and in one more box otherwise (or always, when the lane has no LCL rate):
+    ``cost(b) = floor(B) * box + min(box, lcl_per_m3 * remainder_m3)``. Rows without a container price cost 0.
+
+    Returns
+    -------
+    cost_per_unit, boxes, lcl_share
+        ``boxes`` is the number of boxes paid per batch (whole), ``lcl_share`` the share of the batch's units
+        that ship LCL.
+    """
+    b = np.asarray(batch_units, dtype=float)
+    box = np.asarray(per_container, dtype=float)
+    cap_m3 = np.multiply(container_m3, container_fill)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.maximum(b * np.asarray(volume_m3) / cap_m3, b * np.asarray(weight_kg) / np.asarray(container_kg))
+    need = np.where(box > 0, need, 0.0)
+    whole = np.floor(need + 1e-9)
+    rest = np.maximum(need - whole, 0.0)
+    lcl = np.where(np.asarray(lcl_per_m3) > 0, np.multiply(lcl_per_m3, rest * cap_m3), np.inf)
+    ship_lcl = (rest > 1e-9) & (lcl < box)
+    extra = np.where(rest > 1e-9, np.where(ship_lcl, lcl, box), 0.0)
+    boxes = whole + ((rest > 1e-9) & ~ship_lcl)
+    cost = np.where(box > 0, (whole * box + extra) / np.maximum(b, 1e-12), 0.0)
+    lcl_share = np.where(ship_lcl, rest / np.maximum(need, 1e-12), 0.0)
+    return cost, boxes, lcl_share
+
+
+def import_clearance(customs_value: ArrayLike, intrinsic_value: ArrayLike, units_per_consignment: ArrayLike,
+                     duty_rate: ArrayLike, additional_duty_rate: ArrayLike, duty_threshold: ArrayLike,
+                     flat_duty_per_line: ArrayLike, vat_rate: ArrayLike, vat_threshold: ArrayLike,
+                     fee_per_consignment: ArrayLike, postal_regime: ArrayLike = 0.0,
+                     postal_duty_per_unit: ArrayLike = 0.0) -> tuple[Num, Num, Num]:
     """Destination duty, import VAT and clearance fee per unit.
 
-    A consignment of ``n`` units with customs value ``V = n * customs_value`` pays ad valorem duty
-    ``(duty_rate + additional) * V`` when ``V`` exceeds the de-minimis ``duty_threshold``, otherwise the flat
-    duty per item line (one line per consignment, the EU's EUR 3 from 1 Jul 2026). Import VAT
-    ``vat_rate * (V + duty)`` is due at the border above ``vat_threshold``; below it VAT is collected at the
-    point of sale (IOSS, UK, Malaysia LVG). Thresholds are in the scenario currency.
+    A consignment of ``n`` units whose intrinsic value (goods only, no transport) ``n * intrinsic_value``
+    exceeds the de-minimis ``duty_threshold`` pays ad valorem duty ``(duty_rate + additional) * customs_value``
+    per unit; at or below it, the flat duty per item line (one tariff subheading per consignment: the EU's
+    EUR 3 from 1 Jul 2026). Where a postal regime applies (``postal_regime`` 1), the postal duty replaces all of
+    that. Import VAT ``vat_rate * (customs_value + duty)`` is due at the border above ``vat_threshold``; below it
+    VAT is collected at the point of sale (IOSS, UK, Malaysia LVG, Australia). Thresholds are in the scenario
+    currency.
 
     Returns
     -------
@@ -138,12 +178,57 @@ def import_clearance(customs_value: ArrayLike, units_per_consignment: ArrayLike,
         per unit. Import VAT is reported separately because the customer bears it; it only ties up cash.
     """
     n = np.asarray(units_per_consignment, dtype=float)
-    value = np.multiply(customs_value, n)
+    value = np.multiply(intrinsic_value, n)
     over = value > np.asarray(duty_threshold)
     ad_valorem = np.multiply(np.add(duty_rate, additional_duty_rate), customs_value)
     duty = np.where(over, ad_valorem, np.divide(flat_duty_per_line, n))
+    duty = np.where(np.asarray(postal_regime) > 0, postal_duty_per_unit, duty)
     vat = np.where(value > np.asarray(vat_threshold), np.multiply(vat_rate, np.add(customs_value, duty)), 0.0)
     return duty, vat, np.divide(fee_per_consignment, n)
+
+
+def import_fees(consignment_value: ArrayLike, entry_code: ArrayLike, fee_entry: NDArray[np.float64],
+                fee_rate: NDArray[np.float64], fee_min: NDArray[np.float64], fee_max: NDArray[np.float64],
+                fee_fixed: NDArray[np.float64]) -> Num:
+    """The destination's fees per consignment: ``sum_k clip(rate_k * value, min_k, max_k) + fixed_k`` over the
+    fees (last axis) whose entry type is the consignment's (``entry_code``: formal 0, informal 1, postal 2)."""
+    v = np.asarray(consignment_value, dtype=float)[..., None]
+    applies = np.equal(fee_entry, np.asarray(entry_code, dtype=float)[..., None])
+    each = np.clip(fee_rate * v, fee_min, fee_max) + fee_fixed
+    out = np.where(applies, each, 0.0).sum(axis=-1)
+    return out if out.ndim else float(out)
+
+
+def returns_cost(return_rate: ArrayLike, reverse_cost: ArrayLike, recovered_share: ArrayLike,
+                 recovered_value: ArrayLike, rebate: ArrayLike, repaid_share: ArrayLike) -> Num:
+    """Cost of customer returns per unit sold: ``r * (reverse - recovered_share * recovered_value
+    + repaid_share * rebate)``.
+
+    A share ``r`` of units is returned; each costs its reverse logistics; ``recovered_share`` of them is resold
+    (restocked at an overseas warehouse, or re-imported), recovering ``recovered_value``; for ``repaid_share``
+    the export rebate is repaid. The refunded sale price is not a cost here: the margin counts revenue on kept
+    units only.
+    """
+    return np.multiply(return_rate, np.asarray(reverse_cost) - np.multiply(recovered_share, recovered_value)
+                       + np.multiply(repaid_share, rebate))
+
+
+def late_share(mean_days: ArrayLike, std_days: ArrayLike, promise_days: ArrayLike) -> Num:
+    """Share of orders delivered after the promise, under the normal approximation of the lead time."""
+    m = np.asarray(mean_days, dtype=float)
+    s = np.maximum(np.asarray(std_days, dtype=float), 1e-9)
+    zscore = (np.asarray(promise_days, dtype=float) - m) / (s * np.sqrt(2.0))
+    out = 0.5 * _erfc(zscore)
+    return out if np.ndim(out) else float(out)
+
+
+def _erfc(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    # numpy has no erfc; scipy is not a core dependency. Abramowitz and Stegun 7.1.26 (|error| < 1.5e-7).
+    ax = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * ax)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    y = poly * np.exp(-ax * ax)
+    return np.where(x >= 0, y, 2.0 - y)
 
 
 def storage_cost_per_m3(dwell_start: ArrayLike, dwell_end: ArrayLike, tier_from: NDArray[np.float64],
@@ -230,16 +315,23 @@ def last_mile(parcel_kg: ArrayLike, km: ArrayLike, band_max_kg: NDArray[np.float
 
 
 def inventory(daily_demand: ArrayLike, demand_cv: ArrayLike, lead_mean_days: ArrayLike, lead_std_days: ArrayLike,
-              review_days: ArrayLike, z: ArrayLike) -> tuple[Num, Num, Num]:
+              review_days: ArrayLike, z: ArrayLike, skus: ArrayLike = 1.0,
+              peak_factor: ArrayLike = 1.0) -> tuple[Num, Num, Num]:
     """Pipeline, cycle and safety stock (units) of a periodic-review order-up-to policy.
 
-    ``pipeline = d L``; ``cycle = d R / 2``; ``safety = z sqrt((R + L) sigma_d^2 + d^2 sigma_L^2)`` with
-    ``sigma_d = cv * d`` (Silver, Pyke and Thomas 2017, eq. 7.4 with lead-time variability, section 6.10).
+    ``pipeline = d L``; ``cycle = d R / 2``; for one item ``safety = z sqrt((R + L) sigma_d^2 + d^2 sigma_L^2)``
+    with ``sigma_d = cv * d`` (Silver, Pyke and Thomas 2017, eq. 7.4 with lead-time variability, section 6.10).
+
+    A family of ``n`` SKUs with independent demands of ``d / n`` each, whose family-level variability is ``cv``,
+    holds the sum of the SKUs' safety stocks: ``n z sqrt((R + L) sigma_d^2 / n + (d / n)^2 sigma_L^2)
+    = z sqrt(n (R + L) sigma_d^2 + d^2 sigma_L^2)``, more than the family as one item by up to ``sqrt(n)``. Safety
+    stock is sized for the peak season's demand ``peak_factor * d``.
     """
     d = np.asarray(daily_demand, dtype=float)
-    sd = np.multiply(demand_cv, d)
+    peak = d * np.asarray(peak_factor, dtype=float)
+    sd = np.multiply(demand_cv, peak)
     exposure = np.add(review_days, lead_mean_days)
-    safety = np.multiply(z, np.sqrt(exposure * sd**2 + d**2 * np.square(lead_std_days)))
+    safety = np.multiply(z, np.sqrt(np.multiply(skus, exposure) * sd**2 + peak**2 * np.square(lead_std_days)))
     return d * np.asarray(lead_mean_days), d * np.asarray(review_days) / 2.0, safety
 
 

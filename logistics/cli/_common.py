@@ -37,6 +37,7 @@ __all__ = [
     "guard",
     "out",
     "parse_date",
+    "rules_warnings",
     "print_json",
     "scenario_from",
 ]
@@ -112,14 +113,31 @@ def scenario_from(path: Path | None) -> Scenario:
     return load_scenario(path)
 
 
-def parse_date(value: str | None, option: str = "--date") -> dt.date | None:
-    """Parse an ISO date option, with a clear error."""
+def today() -> dt.date:
+    """The date ``--date`` defaults to (one place, so that tests can pin it)."""
+    return dt.date.today()
+
+
+def parse_date(value: str | None, option: str = "--date") -> dt.date:
+    """Parse an ISO date option, with a clear error; no value means today."""
     if value is None:
-        return None
+        return today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise fail(f"{option}: {value!r} is not a date. Fix: write an ISO date such as 2026-07-01") from None
+
+
+def rules_warnings(s: Scenario, date: dt.date) -> list[str]:
+    """Warnings about the rules used on ``date``, printed on stderr (and returned for the JSON output)."""
+    warnings = []
+    if s.rules_verified is not None and date > s.rules_verified:
+        warnings.append(f"the scenario's customs and tax rules were last verified on {s.rules_verified}; rules in "
+                        f"force on {date} may have changed since. Check the sources in {s.path} (docs/scenario.md "
+                        "lists them) and update rules_verified")
+    for w in warnings:
+        err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
+    return warnings
 
 
 def print_json(obj: Any) -> None:

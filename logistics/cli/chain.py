@@ -17,6 +17,7 @@ from logistics.cli._common import (
     guard,
     out,
     parse_date,
+    rules_warnings,
     print_json,
     scenario_from,
 )
@@ -39,9 +40,11 @@ def chain(
     """
     with guard():
         s = scenario_from(scenario)
-        report = evaluate(s, date=parse_date(date), product=product, market=market)
+        when = parse_date(date)
+        report = evaluate(s, date=when, product=product, market=market)
+        warnings = rules_warnings(s, when)
         if as_json:
-            print_json(report.to_json())
+            print_json({**report.to_json(), "rules_verified": str(s.rules_verified or ""), "warnings": warnings})
             return
         best = report.best_per_channel()
         if best.empty:
@@ -53,7 +56,7 @@ def chain(
                           ("landed", "right"), ("freight", "right"), ("duty", "right"), ("partner", "right"),
                           ("other", "right"), ("rebate", "right"),
                           ("margin", "right"), ("per year", "right"), ("p95 d", "right"), ("promise", "right"),
-                          ("capital", "right")]:
+                          ("capital", "right"), ("next", "left"), ("+cost", "right")]:
             table.add_column(col, justify="left" if just == "left" else "right", no_wrap=True)
         prev = None
         for r in best.itertuples(index=False):
@@ -62,20 +65,28 @@ def chain(
                 table.add_section()
             prev = key
             freight = r.consolidation + r.export_clearance + r.line_haul + r.warehouse + r.last_mile
+            other = r.insurance + r.import_fees + r.selling_fees + r.returns + r.income_tax + r.carrying
+            nxt = (r.runner_up, f"{r.runner_up_gap:+.2f}") if r.winner and r.runner_up else ("", "")
             style = "bold green" if r.winner else ("dim" if not r.meets_promise else "")
             table.add_row(
                 r.product, r.market, ("*" if r.winner else " ") + r.channel, r.route,
                 f"{r.landed_cost:.2f}", f"{freight:.2f}", f"{r.import_duty:.2f}", f"{r.partner_fee:.2f}",
-                f"{r.import_fees + r.carrying:.2f}", f"{r.rebate:.2f}",
+                f"{other:.2f}", f"{r.rebate:.2f}",
                 f"{r.margin:.2f}", f"{r.annual_cost / 1e3:,.0f}k", f"{r.customer_days_p95:.1f}",
-                f"{r.promise_days:.0f}", f"{r.working_capital / 1e3:,.0f}k", style=style,
+                f"{r.promise_days:.0f}", f"{r.working_capital / 1e3:,.0f}k", *nxt, style=style,
             )
         out.print(table)
         winners = report.winners()
         total = float((winners["landed_cost"] * winners["units_per_year"]).sum())
         met = int(winners["meets_promise"].sum())
+        promise = float((winners["promise_cost"] * winners["units_per_year"]).sum())
+        changed = int(len(best[best["winner"] & ~best["best_with_response"]]))
         out.print(f"winners: {met} of {len(winners)} product-markets meet their promise; landed cost of the "
                   f"winning channels {total / 1e6:,.2f} M {s.finance.currency} a year.\n"
                   "landed = goods - rebate + freight + duty + partner + other; freight = consolidation + export + "
-                  "line haul + warehouse + last mile; partner = 9710 buyer's share of retail; other = import fees + "
-                  "carrying cost of capital; capital = working capital tied up on average.", highlight=False)
+                  "line haul + warehouse + last mile; partner = 9710/1039 buyer's share of retail; other = insurance + "
+                  "import fees + selling fees + returns + income tax + carrying cost of capital; capital = working "
+                  "capital tied up on average; next = the runner-up channel and its extra cost per unit.\n"
+                  f"promise: meeting it costs {promise / 1e6:,.2f} M {s.finance.currency} a year over the cheapest "
+                  f"channels; with lost sales for late orders, {changed} of {len(winners)} product-markets would "
+                  "pick another channel.", highlight=False)

@@ -26,6 +26,7 @@ from logistics.cli._common import (
     guard,
     out,
     parse_date,
+    rules_warnings,
     print_json,
 )
 from logistics.design import DesignInfeasibleError, DesignResult, read_orlib_cflp, scenario_design, solve_design
@@ -150,9 +151,11 @@ def design_cmd(
         s = load_scenario(scenario)
         cfg = _settings(s, max_warehouses, min_warehouses, budget, service_target, service_penalty, single_sourcing,
                         pooling)
+        when = parse_date(date)
+        warnings = rules_warnings(s, when)
         try:
             result = _solve_scenario(s, cfg, force_open, force_closed, time_limit, gap, solver.value, n_best,
-                                     quiet or as_json, date)
+                                     quiet or as_json, when.isoformat())
         except DesignInfeasibleError as exc:
             if as_json:
                 print_json({"instance": s.name, "status": "infeasible", "diagnosis": list(exc.diagnosis)})
@@ -160,8 +163,10 @@ def design_cmd(
         if geojson is not None:
             atomic_write_json(geojson, _geojson(s, result))
         if as_json:
-            print_json(result.to_json())
+            print_json({**result.to_json(), "rules_date": when.isoformat(),
+                        "rules_verified": str(s.rules_verified or ""), "warnings": warnings})
         else:
+            out.print(f"rules of {when}", highlight=False)
             _print(result, s.finance.currency)
 
 

@@ -10,20 +10,26 @@ from logistics.scenario.load import BUILTIN_SCENARIOS, builtin, builtin_text, lo
 from logistics.scenario.model import (
     BulkPartner,
     CustomsMode,
+    DemandResponse,
     DestinationRule,
     Entry,
+    EntryType,
     ExportRule,
     Finance,
     Gateway,
+    ImportFee,
     LaneSpec,
     LastMileTable,
     Market,
     Origin,
+    PostalDuty,
     Product,
     RebateTrigger,
     RoadRate,
     Scenario,
+    SellingFees,
     StorageTier,
+    TariffMeasure,
     Warehouse,
 )
 from logistics.scenario.routes import ChannelRoute, ScenarioNetwork, build_network, channel_routes
@@ -31,10 +37,10 @@ from logistics.scenario.routing_data import Fleet, LastMileSpec, PickupSpec, Rou
 from logistics.scenario.screening import SITE_KINDS, Flight, ScreeningData, ScreeningFlow, ScreeningSite
 
 __all__ = [
-    "BUILTIN_SCENARIOS", "SITE_KINDS", "BulkPartner", "ChannelRoute", "CustomsMode", "DesignData",
-    "DestinationRule", "Entry", "ExportRule", "Finance", "Fleet", "Flight", "Gateway", "Hub", "LaneSpec",
-    "LastMileSpec", "LastMileTable", "Market", "Origin", "PickupSpec", "Product", "RebateTrigger", "RoadRate",
-    "RoutingData", "Scenario", "ScenarioNetwork", "ScreeningData", "ScreeningFlow", "ScreeningSite", "StorageTier",
-    "Warehouse", "build_network", "builtin", "builtin_text", "channel_routes", "dump_scenario", "load_scenario",
+    "BUILTIN_SCENARIOS", "SITE_KINDS", "BulkPartner", "ChannelRoute", "CustomsMode", "DemandResponse", "DesignData",
+    "DestinationRule", "Entry", "EntryType", "ExportRule", "Finance", "Fleet", "Flight", "Gateway", "Hub", "ImportFee", "LaneSpec",
+    "LastMileSpec", "LastMileTable", "Market", "Origin", "PickupSpec", "PostalDuty", "Product", "RebateTrigger", "RoadRate",
+    "RoutingData", "Scenario", "ScenarioNetwork", "ScreeningData", "ScreeningFlow", "ScreeningSite", "SellingFees",
+    "StorageTier", "TariffMeasure", "Warehouse", "build_network", "builtin", "builtin_text", "channel_routes", "dump_scenario", "load_scenario",
     "parse_scenario", "write_scenario",
 ]

@@ -13,12 +13,12 @@ from typing import Any
 import tomli_w
 
 from logistics.io import atomic_write_text
-from logistics.scenario.model import Scenario
+from logistics.scenario.model import DemandResponse, Scenario, SellingFees
 
 __all__ = ["dump_scenario", "write_scenario"]
 
 _SECTIONS = ("products", "origins", "markets", "gateways", "entries", "lanes", "warehouses", "last_mile", "road",
-             "export_rules", "destination_rules")
+             "export_rules", "destination_rules", "tariff_measures", "postal_duties", "import_fees")
 
 
 def _plain(v: Any) -> Any:
@@ -42,16 +42,22 @@ def dump_scenario(s: Scenario) -> str:
     """The scenario as TOML text; ``parse_scenario(dump_scenario(s))`` equals ``s`` (but for ``path``)."""
     doc: dict[str, Any] = {
         "scenario": {"name": s.name, "description": s.description, "date": s.date,
-                     "origin_country": s.origin_country},
+                     "origin_country": s.origin_country,
+                     **({"rules_verified": s.rules_verified} if s.rules_verified else {})},
         "sources": dict(s.sources),
         "finance": _plain(s.finance),
     }
     for name in _SECTIONS:
         items = [_plain(x) for x in getattr(s, name)]
-        if name == "export_rules" or name == "destination_rules":
-            for it in items:
-                it.pop("effective_to", None) if it.get("effective_to") is None else None
-        doc[name] = items
+        if name == "markets":
+            # Optional sub-tables at their defaults are left out: their empty source would not load back.
+            for m, it in zip(s.markets, items, strict=True):
+                if m.selling == SellingFees():
+                    it.pop("selling")
+                if m.demand_response == DemandResponse():
+                    it.pop("demand_response")
+        if items or name not in ("tariff_measures", "postal_duties", "import_fees"):
+            doc[name] = items
     if s.screening is not None:
         doc["screening"] = _plain(s.screening)
     if s.routing is not None:

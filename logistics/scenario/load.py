@@ -24,20 +24,26 @@ from logistics.scenario.design_data import DesignData, Hub
 from logistics.scenario.model import (
     BulkPartner,
     CustomsMode,
+    DemandResponse,
     DestinationRule,
     Entry,
+    EntryType,
     ExportRule,
     Finance,
     Gateway,
+    ImportFee,
     LaneSpec,
     LastMileTable,
     Market,
     Origin,
+    PostalDuty,
     Product,
     RebateTrigger,
     RoadRate,
     Scenario,
+    SellingFees,
     StorageTier,
+    TariffMeasure,
     Warehouse,
     frozen_map,
 )
@@ -54,8 +60,10 @@ MODES = ("road", "ocean_fcl", "ocean_lcl", "air", "rail", "postal")
 SERVICES = ("parcel", "freight")
 _SECTIONS = (
     "scenario", "sources", "finance", "products", "origins", "markets", "tables", "gateways", "entries", "lanes",
-    "warehouses", "last_mile", "road", "export_rules", "destination_rules", "screening", "routing", "design",
+    "warehouses", "last_mile", "road", "export_rules", "destination_rules", "tariff_measures", "postal_duties", "import_fees", "screening",
+    "routing", "design",
 )
+ENTRY_TYPES = tuple(e.value for e in EntryType)
 
 
 def builtin_text(name: str = "guangzhou") -> str:
@@ -288,6 +296,7 @@ class _Builder:
         description = head.text("description", "")
         date = head.date("date")
         origin_country = head.text("origin_country", "CN")
+        rules_verified = head.date("rules_verified", optional=True)
         head.done()
         assert date is not None
 
@@ -303,6 +312,10 @@ class _Builder:
         road = self.items(root, "road", self._road)
         export_rules = self.items(root, "export_rules", self._export_rule)
         destination_rules = self.items(root, "destination_rules", self._destination_rule)
+        self.origin_country = origin_country
+        tariff_measures = self.items(root, "tariff_measures", self._tariff_measure, required=False)
+        postal_duties = self.items(root, "postal_duties", self._postal_duty, required=False)
+        import_fees = self.items(root, "import_fees", self._import_fee, required=False)
         tables = root.table("tables", {})
         demand_csv = tables.text("demand", "") if "demand" in tables.data else ""
         warehouses_geojson = tables.text("warehouses", "") if "warehouses" in tables.data else ""
@@ -323,7 +336,8 @@ class _Builder:
             name=name, description=description, date=date, origin_country=origin_country, finance=finance,
             products=products, origins=origins, markets=markets, gateways=gateways, entries=entries, lanes=lanes,
             warehouses=warehouses, last_mile=last_mile, road=road, export_rules=export_rules,
-            destination_rules=destination_rules, sources=frozen_map(self.sources), path=self.file,
+            destination_rules=destination_rules, tariff_measures=tariff_measures, postal_duties=postal_duties,
+            import_fees=import_fees, rules_verified=rules_verified, sources=frozen_map(self.sources), path=self.file,
             screening=screening, routing=routing, design=design,
         )
         from logistics.scenario.validate import check_consistency
@@ -342,6 +356,15 @@ class _Builder:
             rebate_processing_days=n.num("rebate_processing_days"),
             vat_reclaim_days=n.num("vat_reclaim_days"),
             origin_handling_days=n.num("origin_handling_days"),
+            review_period_choices=tuple(
+                self.number(f"{n.path}.review_period_choices[{i}]", v, lo=0.0, hi=365.0, lo_open=True)
+                for i, v in enumerate(n.array("review_period_choices", []))),
+            insurance_rate=n.num("insurance_rate", 0.0, hi=0.2),
+            income_tax_rate=n.num("income_tax_rate", 0.0, hi=1.0),
+            owh_customs_value=n.text("owh_customs_value", "computed", choices=("computed", "deductive")),
+            computed_value_markup=n.num("computed_value_markup", 0.0, hi=5.0),
+            deductive_value_deduction=n.num("deductive_value_deduction", 0.0, hi=0.95),
+            parcel_returns=n.text("parcel_returns", "write_off", choices=("write_off", "reimport")),
             source=n.source(),
         )
         n.done()
@@ -361,6 +384,10 @@ class _Builder:
             duty_rate=n.nums("duty_rate", hi=5.0),
             units_per_order=n.num("units_per_order", 1.0, lo=1.0),
             has_vat_invoices=n.flag("has_vat_invoices", True),
+            skus=n.whole("skus", lo=1) if "skus" in n.data else 1,
+            peak_factor=n.num("peak_factor", 1.0, lo=1.0, hi=10.0),
+            return_rate=n.nums("return_rate", {}, hi=0.95),
+            restock_share=n.num("restock_share", 0.0, hi=1.0),
             source=n.source(),
         )
         if p.rebate_rate > p.cn_vat_rate:
@@ -371,23 +398,41 @@ class _Builder:
     def _origin(self, n: _Node) -> Origin:
         return Origin(
             id=n.text("id"), name=n.text("name"), lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
-            supply_per_year=n.nums("supply_per_year"), source=n.source(),
+            supply_per_year=n.nums("supply_per_year"),
+            market_procurement_pilot=n.flag("market_procurement_pilot", False), source=n.source(),
         )
 
     def _market(self, n: _Node) -> Market:
         b = n.table("b2b")
         partner = BulkPartner(
             fee_share=b.num("fee_share", hi=1.0), payment_days=b.num("payment_days"),
-            fulfilment_days=b.num("fulfilment_days"), source=b.source(),
+            fulfilment_days=b.num("fulfilment_days"),
+            importer_of_record=b.text("importer_of_record", "seller", choices=("seller", "partner")),
+            source=b.source(),
         )
         b.done()
+        selling = SellingFees()
+        if "selling" in n.data:
+            sf = n.table("selling")
+            selling = SellingFees(referral_share=sf.nums("referral_share", {}, hi=0.9),
+                                  payment_share=sf.num("payment_share", 0.0, hi=0.5),
+                                  fx_share=sf.num("fx_share", 0.0, hi=0.5), source=sf.source())
+            sf.done()
+        response = DemandResponse()
+        if "demand_response" in n.data:
+            dr = n.table("demand_response")
+            response = DemandResponse(lost_share_when_late=dr.num("lost_share_when_late", hi=1.0),
+                                      source=dr.source())
+            dr.done()
         return Market(
             id=n.text("id"), name=n.text("name"), country=n.text("country"), region=n.text("region"),
             lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
             promise_days=n.num("promise_days", lo_open=True),
             demand_per_year=n.nums("demand_per_year", {}),
             demand_cv=n.num("demand_cv", hi=10.0), last_mile=n.text("last_mile"), b2b=partner,
-            payout_days=n.num("payout_days"), source=n.source(),
+            payout_days=n.num("payout_days"), selling=selling, demand_response=response,
+            cross_border_last_mile=n.text("cross_border_last_mile", "") if "cross_border_last_mile" in n.data
+            else "", source=n.source(),
         )
 
     def _gateway(self, n: _Node) -> Gateway:
@@ -404,7 +449,8 @@ class _Builder:
             id=n.text("id"), name=n.text("name"), kind=n.text("kind", choices=ENTRY_KINDS), region=n.text("region"),
             lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
             clearance_mean_days=n.num("clearance_mean_days"), clearance_std_days=n.num("clearance_std_days"),
-            fee_per_entry=n.num("fee_per_entry"), fee_per_parcel=n.num("fee_per_parcel"), source=n.source(),
+            fee_per_entry=n.num("fee_per_entry"), fee_per_parcel=n.num("fee_per_parcel"),
+            per_container=n.num("per_container", 0.0), source=n.source(),
         )
 
     def _lane(self, n: _Node) -> LaneSpec:
@@ -420,8 +466,13 @@ class _Builder:
             per_container=n.num("per_container", 0.0), container_m3=n.num("container_m3", 0.0),
             container_kg=n.num("container_kg", 0.0), container_fill=n.num("container_fill", 0.85, lo_open=True,
                                                                             hi=1.0),
-            volumetric_kg_per_m3=n.num("volumetric_kg_per_m3", 0.0), source=n.source(),
+            volumetric_kg_per_m3=n.num("volumetric_kg_per_m3", 0.0), lcl_per_m3=n.num("lcl_per_m3", 0.0),
+            postal_duty_method=n.text("postal_duty_method", "ad_valorem", choices=("ad_valorem", "specific")),
+            source=n.source(),
         )
+        if lane.lcl_per_m3 > 0 and lane.per_container <= 0:
+            self.fail(f"{n.path}.lcl_per_m3", "an LCL rate for a lane without a container price",
+                      "set per_container (the full-box price), or write the LCL lane as its own lane with per_m3")
         if lane.per_container > 0 and (lane.container_m3 <= 0 or lane.container_kg <= 0):
             self.fail(f"{n.path}.container_m3", "a per-container price needs the container's size",
                       "set container_m3 and container_kg (a 40 ft container: 67.7 m3, 26,500 kg)")
@@ -450,7 +501,7 @@ class _Builder:
             receiving_per_m3=n.num("receiving_per_m3"), storage_tiers=tuple(tiers),
             pick_pack_per_order=n.num("pick_pack_per_order"),
             pick_pack_per_extra_item=n.num("pick_pack_per_extra_item"), handling_days=n.num("handling_days"),
-            source=n.source(),
+            return_handling_per_unit=n.num("return_handling_per_unit", 0.0), source=n.source(),
         )
 
     def _last_mile(self, n: _Node) -> LastMileTable:
@@ -492,7 +543,8 @@ class _Builder:
             rebate=n.text("rebate", choices=("full", "invoice", "none")),
             trigger=RebateTrigger(n.text("trigger", choices=[t.value for t in RebateTrigger])),
             declaration_lag_days=n.num("declaration_lag_days"), fee_per_kg=n.num("fee_per_kg", 0.0),
-            source=n.source(),
+            deemed_profit_rate=n.num("deemed_profit_rate", 0.0, hi=1.0),
+            repaid_on_return=n.flag("repaid_on_return", False), source=n.source(),
         )
 
     def _destination_rule(self, n: _Node) -> DestinationRule:
@@ -506,8 +558,52 @@ class _Builder:
             duty_threshold=n.num("duty_threshold"), flat_duty_per_line=n.num("flat_duty_per_line", 0.0),
             additional_duty_rate=n.num("additional_duty_rate", 0.0, hi=5.0), vat_rate=n.num("vat_rate", hi=1.0),
             vat_threshold=n.num("vat_threshold"), valuation=n.text("valuation", choices=("FOB", "CIF")),
-            source=n.source(),
+            vat_postponed=n.flag("vat_postponed", False),
+            formal_entry_threshold=n.num("formal_entry_threshold", 0.0), source=n.source(),
         )
+
+    def _period(self, n: _Node) -> tuple[dt.date, dt.date | None]:
+        start = n.date("effective_from")
+        end = n.date("effective_to", optional=True)
+        assert start is not None
+        if end is not None and end <= start:
+            self.fail(f"{n.path}.effective_to", "ends before it starts", "set effective_to after effective_from")
+        return start, end
+
+    def _tariff_measure(self, n: _Node) -> TariffMeasure:
+        start, end = self._period(n)
+        raw = n.data.get("rate")
+        rate = frozen_map({"default": n.num("rate", hi=5.0)}) if isinstance(raw, int | float) and not isinstance(
+            raw, bool) else n.nums("rate", hi=5.0)
+        entries = n.strs("entries", list(ENTRY_TYPES))
+        for i, e in enumerate(entries):
+            if e not in ENTRY_TYPES:
+                self.fail(f"{n.path}.entries[{i}]", f"unknown entry type {e!r}", f"use {', '.join(ENTRY_TYPES)}")
+        return TariffMeasure(id=n.text("id"), region=n.text("region"),
+                             origin=n.text("origin", self.origin_country), rate=rate, effective_from=start,
+                             effective_to=end, entries=entries, source=n.source())
+
+    def _postal_duty(self, n: _Node) -> PostalDuty:
+        start, end = self._period(n)
+        return PostalDuty(region=n.text("region"), origin=n.text("origin", self.origin_country),
+                          effective_from=start, effective_to=end, currency=n.text("currency"),
+                          ad_valorem_rate=n.num("ad_valorem_rate", hi=5.0), per_item=n.num("per_item"),
+                          source=n.source())
+
+    def _import_fee(self, n: _Node) -> ImportFee:
+        start, end = self._period(n)
+        fee = ImportFee(id=n.text("id"), region=n.text("region"), entry=n.text("entry", choices=ENTRY_TYPES),
+                        currency=n.text("currency"), effective_from=start, effective_to=end,
+                        rate=n.num("rate", 0.0, hi=1.0), minimum=n.num("minimum", 0.0),
+                        maximum=n.num("maximum", math.inf, allow_inf=True),
+                        per_consignment=n.num("per_consignment", 0.0), modes=n.strs("modes", []),
+                        source=n.source())
+        for i, m in enumerate(fee.modes):
+            if m not in MODES:
+                self.fail(f"{n.path}.modes[{i}]", f"unknown mode {m!r}", f"use {', '.join(MODES)}")
+        if fee.maximum < fee.minimum:
+            self.fail(f"{n.path}.maximum", "below the minimum", "set maximum >= minimum")
+        return fee
 
     def _warehouse_table(self, name: str, taken: set[str]) -> tuple[Warehouse, ...]:
         """Warehouse candidates from a GeoJSON FeatureCollection of Points (EPSG:4326 lon/lat); each feature's

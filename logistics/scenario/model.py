@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -24,9 +25,15 @@ from logistics.scenario.screening import ScreeningData
 
 __all__ = [
     "BulkPartner",
+    "DemandResponse",
+    "ImportFee",
+    "PostalDuty",
+    "SellingFees",
+    "TariffMeasure",
     "CustomsMode",
     "DestinationRule",
     "Entry",
+    "EntryType",
     "ExportRule",
     "Finance",
     "Gateway",
@@ -56,7 +63,16 @@ class CustomsMode(enum.StrEnum):
     B2B_DIRECT = "9710"
     OVERSEAS_WAREHOUSE = "9810"
     BONDED = "1210"
+    MARKET_PROCUREMENT = "1039"
     GENERAL_TRADE = "0110"
+
+
+class EntryType(enum.StrEnum):
+    """How a consignment is entered at the destination: what the lane carries decides it."""
+
+    FORMAL = "formal"  # bulk freight above the region's formal-entry threshold
+    INFORMAL = "informal"  # bulk freight or courier parcels at or below it
+    POSTAL = "postal"  # items in the postal network (UPU mail)
 
 
 class RebateTrigger(enum.StrEnum):
@@ -88,7 +104,15 @@ class Product:
     duty_rate: Mapping[str, float]  # by market id
     units_per_order: float = 1.0
     has_vat_invoices: bool = True
+    skus: int = 1  # SKUs in the family: safety stock is held per SKU
+    peak_factor: float = 1.0  # peak-season demand over the mean: stock policies are set for the peak
+    return_rate: Mapping[str, float] = field(default_factory=frozen_map)  # by market id or region, or "default"
+    restock_share: float = 0.0  # share of returns to an overseas warehouse that go back to stock
     source: str = ""
+
+    def rate_for(self, table: Mapping[str, float], market: Market) -> float:
+        """A per-market value of ``table``: by market id, else by region, else its ``default`` key, else 0."""
+        return float(table.get(market.id, table.get(market.region, table.get("default", 0.0))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +124,7 @@ class Origin:
     lat: float
     lon: float
     supply_per_year: Mapping[str, float]  # units by product id
+    market_procurement_pilot: bool = False  # a 1039 market-procurement pilot market: offers the 1039 channel
     source: str = ""
 
 
@@ -114,6 +139,35 @@ class BulkPartner:
     fee_share: float
     payment_days: float
     fulfilment_days: float
+    importer_of_record: str = "seller"  # "seller" (DDP: the seller advances duty and import VAT) or "partner"
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SellingFees:
+    """What a seller pays to sell to consumers in a market (9610, 9810, 1210): shares of the retail price.
+
+    ``referral_share`` is the marketplace's commission (by product id, or ``default``); ``payment_share`` the
+    payment processing and ``fx_share`` the currency conversion to the seller's home currency. B2B sales (9710,
+    1039) pay only ``payment_share`` and ``fx_share`` on what the partner pays.
+    """
+
+    referral_share: Mapping[str, float] = field(default_factory=frozen_map)
+    payment_share: float = 0.0
+    fx_share: float = 0.0
+    source: str = ""
+
+    def referral(self, product: str) -> float:
+        """The referral share of ``product`` (its own entry, else ``default``, else 0)."""
+        return float(self.referral_share.get(product, self.referral_share.get("default", 0.0)))
+
+
+@dataclass(frozen=True, slots=True)
+class DemandResponse:
+    """How customers of a market respond to slow delivery: ``lost_share_when_late`` of the orders that would
+    arrive after the promise are lost (cancelled, or not placed because the listing shows a later date)."""
+
+    lost_share_when_late: float = 0.0
     source: str = ""
 
 
@@ -133,6 +187,9 @@ class Market:
     last_mile: str  # id of a LastMileTable
     b2b: BulkPartner
     payout_days: float  # marketplace payout lag after delivery
+    selling: SellingFees = field(default_factory=SellingFees)
+    demand_response: DemandResponse = field(default_factory=DemandResponse)
+    cross_border_last_mile: str = ""  # LastMileTable for parcels from a warehouse in another country ("": same)
     source: str = ""
 
 
@@ -166,6 +223,7 @@ class Entry:
     clearance_std_days: float
     fee_per_entry: float  # customs brokerage per bulk entry
     fee_per_parcel: float  # clearance fee per parcel
+    per_container: float = 0.0  # terminal handling and drayage per full container (replaces the shared truck)
     source: str = ""
 
 
@@ -192,6 +250,8 @@ class LaneSpec:
     container_kg: float = 0.0
     container_fill: float = 0.85
     volumetric_kg_per_m3: float = 0.0
+    lcl_per_m3: float = 0.0  # a container lane's LCL or groupage rate for what does not fill a box (0: none)
+    postal_duty_method: str = "ad_valorem"  # a postal lane's election under a PostalDuty: ad_valorem or specific
     source: str = ""
 
 
@@ -222,6 +282,7 @@ class Warehouse:
     pick_pack_per_order: float
     pick_pack_per_extra_item: float
     handling_days: float
+    return_handling_per_unit: float = 0.0  # receiving, inspecting and restocking a customer return
     source: str = ""
 
 
@@ -268,10 +329,12 @@ class ExportRule:
     mode: CustomsMode
     effective_from: dt.date
     effective_to: dt.date | None
-    rebate: str  # "full", "invoice" (full with VAT invoices, else exempt) or "none"
+    rebate: str  # "full", "invoice" (both: refunded only with purchase VAT invoices) or "none"
     trigger: RebateTrigger
     declaration_lag_days: float
     fee_per_kg: float
+    deemed_profit_rate: float = 0.0  # income tax base as a share of revenue for exporters without invoices
+    repaid_on_return: bool = False  # the rebate is repaid for goods returned, unsold or destroyed
     source: str = ""
 
 
@@ -296,6 +359,69 @@ class DestinationRule:
     vat_rate: float
     vat_threshold: float
     valuation: str
+    vat_postponed: bool = False  # import VAT of bulk entries is accounted on the VAT return: no cash tied
+    formal_entry_threshold: float = 0.0  # bulk consignments valued above it are formal entries
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TariffMeasure:
+    """An ad valorem duty added to the product's MFN rate for goods of ``origin`` entering ``region`` over
+    ``[effective_from, effective_to)``: Section 301, IEEPA or Section 122 duties, a safeguard.
+
+    ``rate`` is by product id (or ``default``); ``entries`` lists the entry types it applies to. Like MFN duty it
+    is owed only above the region's de-minimis ``duty_threshold``.
+    """
+
+    id: str
+    region: str
+    origin: str
+    rate: Mapping[str, float]
+    effective_from: dt.date
+    effective_to: dt.date | None
+    entries: tuple[str, ...] = ("formal", "informal", "postal")
+    source: str = ""
+
+    def rate_of(self, product: str) -> float:
+        """The measure's rate for ``product``."""
+        return float(self.rate.get(product, self.rate.get("default", 0.0)))
+
+
+@dataclass(frozen=True, slots=True)
+class PostalDuty:
+    """A duty on postal items from ``origin`` that takes the place of all other duties, over an effective period.
+
+    The carrier elects, per lane, either ``ad_valorem_rate`` of the item's value or ``per_item`` (in
+    ``currency``) per postal item (parcel).
+    """
+
+    region: str
+    origin: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    currency: str
+    ad_valorem_rate: float
+    per_item: float
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFee:
+    """A fee per consignment charged by the destination on one entry type (and optionally only some lane modes):
+    ``clip(rate * value, minimum, maximum) + per_consignment``, in ``currency``.
+    The US merchandise processing fee (formal and informal) and harbour maintenance fee (sea only) are examples."""
+
+    id: str
+    region: str
+    entry: str
+    currency: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    rate: float = 0.0
+    minimum: float = 0.0
+    maximum: float = math.inf
+    per_consignment: float = 0.0
+    modes: tuple[str, ...] = ()
     source: str = ""
 
 
@@ -312,6 +438,13 @@ class Finance:
     rebate_processing_days: float
     vat_reclaim_days: float
     origin_handling_days: float
+    review_period_choices: tuple[float, ...] = ()  # candidate review periods; each freight row takes its cheapest
+    insurance_rate: float = 0.0  # cargo insurance per unit of insured value (goods and freight)
+    income_tax_rate: float = 0.0  # on deemed profit (export rules' deemed_profit_rate)
+    owh_customs_value: str = "computed"  # 9810 customs value: "computed" (cost plus markup) or "deductive"
+    computed_value_markup: float = 0.0  # profit and general expenses over net cost in a computed value
+    deductive_value_deduction: float = 0.0  # share of the resale price deducted in a deductive value
+    parcel_returns: str = "write_off"  # what happens to a returned parcel: "write_off" or "reimport"
     source: str = ""
 
     def to_scenario_currency(self, amount: float, currency: str) -> float:
@@ -344,6 +477,10 @@ class Scenario:
     road: tuple[RoadRate, ...]
     export_rules: tuple[ExportRule, ...]
     destination_rules: tuple[DestinationRule, ...]
+    tariff_measures: tuple[TariffMeasure, ...] = ()
+    postal_duties: tuple[PostalDuty, ...] = ()
+    import_fees: tuple[ImportFee, ...] = ()
+    rules_verified: dt.date | None = None  # when the rules were last checked against their sources
     sources: Mapping[str, str] = field(default_factory=frozen_map)
     path: str = "<built-in>"
     screening: ScreeningData | None = None
@@ -375,6 +512,24 @@ class Scenario:
             if r.mode == mode and _in_force(r.effective_from, r.effective_to, date):
                 return r
         raise KeyError(f"no export rule for customs mode {mode.value} in force on {date}")
+
+    def tariff_measures_on(self, region: str, date: dt.date) -> tuple[TariffMeasure, ...]:
+        """The tariff measures on goods of the scenario's origin country entering ``region`` on ``date``."""
+        return tuple(m for m in self.tariff_measures if m.region == region and m.origin == self.origin_country
+                     and _in_force(m.effective_from, m.effective_to, date))
+
+    def postal_duty(self, region: str, date: dt.date) -> PostalDuty | None:
+        """The postal-item duty regime of ``region`` for the origin country on ``date``, if any."""
+        for r in self.postal_duties:
+            if r.region == region and r.origin == self.origin_country and _in_force(r.effective_from,
+                                                                                    r.effective_to, date):
+                return r
+        return None
+
+    def import_fees_on(self, region: str, date: dt.date) -> tuple[ImportFee, ...]:
+        """The per-consignment import fees of ``region`` on ``date``."""
+        return tuple(f for f in self.import_fees if f.region == region
+                     and _in_force(f.effective_from, f.effective_to, date))
 
     def destination_rule(self, region: str, date: dt.date) -> DestinationRule:
         """The import rule of customs ``region`` in force on ``date``."""

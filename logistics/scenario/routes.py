@@ -12,12 +12,14 @@ channel    node pattern (after the seller cluster)
 9610 air   airport -> (parcel air lane) -> destination airport -> courier -> market
 1210       bonded zone -> mail exchange or airport -> ... as 9610
 9710       gateway -> (freight lane) -> entry -> B2B partner delivers -> market
+1039       as 9710, from a seller cluster that is a market-procurement pilot market
 9810       gateway -> (freight lane) -> entry -> overseas warehouse -> last mile -> market
 =========  =====================================================================================
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -181,14 +183,14 @@ def _build(s: Scenario) -> tuple[Scenario, ScenarioNetwork, tuple[ChannelRoute, 
                 service[lane.id] = "last_mile"
     net.freeze()
     snet = ScenarioNetwork(net, MappingProxyType(service))
-    routes = tuple(_classify(snet, o.id, m.id) for o in s.origins for m in s.markets)
+    routes = tuple(_classify(snet, o.id, m.id, o.market_procurement_pilot) for o in s.origins for m in s.markets)
     flat = tuple(r for group in routes for r in group)
     _CACHE.clear()  # one scenario at a time is the common case; keeps memory bounded
     _CACHE[id(s)] = (s, snet, flat)
     return _CACHE[id(s)]
 
 
-def _classify(snet: ScenarioNetwork, origin: str, market: str) -> list[ChannelRoute]:
+def _classify(snet: ScenarioNetwork, origin: str, market: str, pilot: bool) -> list[ChannelRoute]:
     net = snet.network
     try:
         paths = net.paths(origin, market, max_legs=5)
@@ -201,6 +203,9 @@ def _classify(snet: ScenarioNetwork, origin: str, market: str) -> list[ChannelRo
         route = _match(origin, market, legs, kinds, svc)
         if route is not None:
             out.append(route)
+            if pilot and route.channel == CustomsMode.B2B_DIRECT:
+                # A pilot market's goods may leave as market procurement (1039) over the same legs.
+                out.append(dataclasses.replace(route, channel=CustomsMode.MARKET_PROCUREMENT))
     # Stable, meaningful order: channel, then the lanes' ids.
     out.sort(key=lambda r: (r.channel.value, tuple(lane.id for lane in r.legs)))
     return out

@@ -70,6 +70,9 @@ def _market_references(s: Scenario, fail: Fail) -> None:
         if m.last_mile not in tables:
             fail(f"markets[{i}].last_mile", f"unknown last-mile table {m.last_mile!r}",
                  "use an id defined in [[last_mile]]")
+        if m.cross_border_last_mile and m.cross_border_last_mile not in tables:
+            fail(f"markets[{i}].cross_border_last_mile", f"unknown last-mile table {m.cross_border_last_mile!r}",
+                 "use an id defined in [[last_mile]], or remove the field to price every parcel as domestic")
         try:
             s.destination_rule(m.region, s.date)
         except KeyError:
@@ -99,10 +102,11 @@ def _currencies(s: Scenario, fail: Fail) -> None:
     for i, t in enumerate(s.last_mile):
         if t.currency not in currencies:
             fail(f"last_mile[{i}].currency", f"no exchange rate for {t.currency}", f"add {t.currency} to [finance.fx]")
-    for i, r in enumerate(s.destination_rules):
-        if r.currency not in currencies:
-            fail(f"destination_rules[{i}].currency", f"no exchange rate for {r.currency}",
-                 f"add {r.currency} to [finance.fx]")
+    for section in ("destination_rules", "postal_duties", "import_fees"):
+        for i, r in enumerate(getattr(s, section)):
+            if r.currency not in currencies:
+                fail(f"{section}[{i}].currency", f"no exchange rate for {r.currency}",
+                     f"add {r.currency} to [finance.fx]")
 
 
 def _entries_and_lanes(s: Scenario, fail: Fail) -> None:
@@ -157,7 +161,11 @@ def _rule_periods(s: Scenario, fail: Fail) -> None:
     """Rule versions do not overlap, and every customs mode has an export rule in force on the scenario date."""
     _overlaps(s.export_rules, "mode", "export_rules", fail)
     _overlaps(s.destination_rules, "region", "destination_rules", fail)
-    for mode in (CustomsMode.DIRECT_MAIL, CustomsMode.B2B_DIRECT, CustomsMode.OVERSEAS_WAREHOUSE, CustomsMode.BONDED):
+    _overlaps(s.postal_duties, "region", "postal_duties", fail)
+    modes = [CustomsMode.DIRECT_MAIL, CustomsMode.B2B_DIRECT, CustomsMode.OVERSEAS_WAREHOUSE, CustomsMode.BONDED]
+    if any(o.market_procurement_pilot for o in s.origins):
+        modes.append(CustomsMode.MARKET_PROCUREMENT)
+    for mode in modes:
         try:
             s.export_rule(mode, s.date)
         except KeyError:

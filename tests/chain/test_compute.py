@@ -14,17 +14,30 @@ FREIGHT = ("consolidation", "export_clearance", "line_haul", "warehouse", "last_
 
 
 @pytest.fixture(scope="module")
-def inputs():  # type: ignore[no-untyped-def]
+def all_inputs():  # type: ignore[no-untyped-def]
     s = builtin()
     return gather(s, flows(s))
 
 
+@pytest.fixture(scope="module")
+def inputs(all_inputs):  # type: ignore[no-untyped-def]
+    """Every flow under one fixed review period: the monotonicity properties hold for a fixed policy."""
+    return all_inputs.replace(review_choices=all_inputs.review_choices[:, 1:2])
+
+
+def test_chosen_review_period_is_never_dearer_than_a_fixed_one(all_inputs) -> None:  # type: ignore[no-untyped-def]
+    best = compute(all_inputs)["landed_cost"]
+    for k in range(all_inputs.review_choices.shape[1]):
+        fixed = compute(all_inputs.replace(review_choices=all_inputs.review_choices[:, k:k + 1]))["landed_cost"]
+        assert np.all(best <= fixed + 1e-9)
+
+
 def _over_thresholds(x, out) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Which rows' consignments exceed the duty and VAT thresholds (the de-minimis regime of the row)."""
+    """Which rows' consignments exceed the duty and VAT thresholds (the de-minimis regime of the row): the duty
+    threshold is tested on the intrinsic value (goods only), the VAT threshold on the customs value."""
     n = np.where(x.parcel == 1.0, x.units_per_order, np.maximum(x.units_per_year / 365 * x.review_days, 1.0))
-    base = np.where(x.parcel == 1.0, x.retail_price, x.purchase_value / (1 + x.cn_vat_rate))
-    value = (base + x.cif * (out["consolidation"] + out["line_haul"] - _drayage(x, out))) * n
-    return np.stack([value > x.duty_threshold, value > x.vat_threshold])
+    customs = out["customs_value"] * n
+    return np.stack([customs > x.duty_threshold, customs > x.vat_threshold])
 
 
 def _drayage(x, out) -> np.ndarray:  # type: ignore[no-untyped-def]

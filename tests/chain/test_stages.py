@@ -50,9 +50,9 @@ def test_import_clearance_threshold_is_inclusive() -> None:
     parcel of 2 units at 75 = 150 (threshold 150): flat duty 3 per line / 2 units = 1.5 a unit, no VAT at import
     parcel of 2 units at 75.005 = 150.01: duty 12% * 75.005 = 9.0006; VAT 19% * (75.005 + 9.0006) = 15.96106
     """
-    duty, vat, fee = stages.import_clearance(75.0, 2.0, 0.12, 0.0, 150.0, 3.0, 0.19, 150.0, 1.0)
+    duty, vat, fee = stages.import_clearance(75.0, 75.0, 2.0, 0.12, 0.0, 150.0, 3.0, 0.19, 150.0, 1.0)
     assert (duty, vat, fee) == (pytest.approx(1.5), pytest.approx(0.0), pytest.approx(0.5))
-    duty, vat, _ = stages.import_clearance(75.005, 2.0, 0.12, 0.0, 150.0, 3.0, 0.19, 150.0, 1.0)
+    duty, vat, _ = stages.import_clearance(75.005, 75.005, 2.0, 0.12, 0.0, 150.0, 3.0, 0.19, 150.0, 1.0)
     assert duty == pytest.approx(0.12 * 75.005)
     assert vat == pytest.approx(0.19 * (75.005 + 0.12 * 75.005))
 

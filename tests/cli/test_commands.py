@@ -21,7 +21,7 @@ from logistics.chain import evaluate
 from logistics.scenario import CustomsMode, builtin, builtin_text, channel_routes, load_scenario
 from tests.harness import Owl, invoke
 
-CHANNELS = {"1210", "9610", "9710", "9810"}
+CHANNELS = {"1039", "1210", "9610", "9710", "9810"}  # 1039 only for the Huadu pilot market's handbags
 
 
 
@@ -34,7 +34,7 @@ def scenario() -> Any:
 @pytest.fixture(scope="module")
 def chain_json() -> dict[str, Any]:
     """``owl chain --json`` on the built-in scenario (run once for the module)."""
-    doc: dict[str, Any] = invoke("chain", "--json").json()  # exit 0, no traceback, nothing on stderr
+    doc: dict[str, Any] = invoke("chain", "--json", "--date", "2026-12-02").json()  # exit 0, no traceback, nothing on stderr
     return doc
 
 
@@ -75,7 +75,7 @@ _ROW = re.compile(r"^\s*(\S+)\s+(\S+)\s+(\*?)(\d{4})\s+\d{4}\b")
 
 
 def test_chain_table(owl: Owl, scenario: Any, chain_json: dict[str, Any]) -> None:
-    r = owl("chain").ok()
+    r = owl("chain", "--date", "2026-12-02").ok()
     assert r.stderr == ""
     rows = [m.groups() for m in map(_ROW.match, r.stdout.splitlines()) if m]
     pairs = {(p, m) for p, m, _, _ in rows}
@@ -120,7 +120,7 @@ def test_chain_json_rows(chain_json: dict[str, Any], scenario: Any) -> None:
 
 
 def test_chain_filters(owl: Owl, chain_json: dict[str, Any]) -> None:
-    doc = owl("chain", "--json", "--product", "handbags", "--market", "de").json()
+    doc = owl("chain", "--json", "--date", "2026-12-02", "--product", "handbags", "--market", "de").json()
     rows = doc["rows"]
     assert {(x["product"], x["market"]) for x in rows} == {("handbags", "de")}
     assert {x["channel"] for x in rows} == CHANNELS
@@ -131,7 +131,7 @@ def test_chain_filters(owl: Owl, chain_json: dict[str, Any]) -> None:
 
 
 def test_chain_filter_table(owl: Owl) -> None:
-    r = owl("chain", "--product", "handbags", "--market", "de").ok()
+    r = owl("chain", "--date", "2026-12-02", "--product", "handbags", "--market", "de").ok()
     pairs = {(p, m) for p, m, _, _ in (x.groups() for x in map(_ROW.match, r.stdout.splitlines()) if x)}
     assert pairs == {("handbags", "de")}
 
@@ -143,16 +143,21 @@ def _chain(owl: Owl, date: str, *args: str) -> dict[str, Any]:
 
 
 def test_us_de_minimis_ends(owl: Owl, scenario: Any) -> None:
-    """USD 800 de-minimis until 2 May 2025: a single handbag by 9610 parcel pays no US duty in 2024; in 2026 it
-    pays the ad valorem duty (HS 42 rate + IEEPA additional) on its FOB value, the retail price."""
+    """USD 800 de-minimis until 2 May 2025: a single handbag by 9610 parcel pays no US duty in 2024; on
+    2026-12-02, with no postal regime left after Section 122 lapsed, it pays the ordinary duty (HS 4202 MFN +
+    Section 301) on its declared value, the retail price."""
     bag = next(p for p in scenario.products if p.id == "handbags")
     assert bag.units_per_order == 1.0  # a single-item parcel
     before = by_channel(_chain(owl, "2024-06-01", "-p", "handbags", "-m", "us-west"), "handbags", "us-west")
-    after = by_channel(_chain(owl, "2026-07-01", "-p", "handbags", "-m", "us-west"), "handbags", "us-west")
+    after = by_channel(_chain(owl, "2026-12-02", "-p", "handbags", "-m", "us-west"), "handbags", "us-west")
     assert before["9610"]["import_duty"] == 0.0
-    rule = scenario.destination_rule("US", dt.date(2026, 7, 1))
+    day = dt.date(2026, 12, 2)
+    rule = scenario.destination_rule("US", day)
     assert rule.duty_threshold == 0
-    expected = (bag.duty_rate["US"] + rule.additional_duty_rate) * bag.retail_price
+    assert scenario.postal_duty("US", day) is None
+    extra = sum(m.rate_of("handbags") for m in scenario.tariff_measures_on("US", day) if "postal" in m.entries)
+    assert extra == 0.25  # Section 301 list 3
+    expected = (bag.duty_rate["US"] + rule.additional_duty_rate + extra) * bag.retail_price  # (9% + 25%) x 60
     assert after["9610"]["import_duty"] == pytest.approx(expected, rel=1e-12)
     assert after["9610"]["import_duty"] > 0
 
@@ -207,7 +212,7 @@ def test_scenario_show_json(owl: Owl, scenario: Any) -> None:
     assert doc["warehouses"] == [w.id for w in scenario.warehouses]
     assert doc["lanes"] == len(scenario.lanes)
     assert doc["channel_routes"] == len(channel_routes(scenario))
-    assert doc["rules_in_force"]["DE"] == "eu-flat-duty-2026"
+    assert doc["rules_in_force"]["DE"] == "eu-reg-2026-382"
     assert doc["rules_in_force"].keys() == {m.region for m in scenario.markets}
 
 
@@ -217,9 +222,9 @@ def test_export_validate_chain_round_trip(owl: Owl, tmp_path: Path, chain_json: 
     assert f"wrote {out}" in r.stdout
     assert out.read_text(encoding="utf-8") == builtin_text()  # comments and sources kept
     r = owl("scenario", "validate", out).ok()
-    assert "valid (5 products, 8 markets" in r.stdout
+    assert "valid (5 products, 11 markets" in r.stdout
     assert str(out) in r.stdout
-    assert owl("chain", "--scenario", out, "--json").json() == chain_json
+    assert owl("chain", "--scenario", out, "--json", "--date", "2026-12-02").json() == chain_json
     show = owl("scenario", "show", "--json", "--scenario", out).json()
     assert show["file"] == str(out)
 
@@ -267,13 +272,15 @@ def test_user_edit_takes_effect(owl: Owl, tmp_path: Path) -> None:
     assert next(x for x in load_scenario(edited).lanes if x.id == "post-us-west").per_kg == 2 * lane.per_kg
 
     chargeable = max(apparel.unit_weight_kg, apparel.unit_volume_m3 * lane.volumetric_kg_per_m3)
-    expected = (2 * lane.per_kg - lane.per_kg) * chargeable  # 11 USD/kg x 0.30 kg = 3.30 USD
+    # 11 USD/kg x 0.30 kg = 3.30 USD of line haul, and cargo insurance on it at the insurance rate
+    freight = (2 * lane.per_kg - lane.per_kg) * chargeable
+    expected = freight * (1 + s.finance.insurance_rate)
     args = ("chain", "--json", "--product", "apparel", "--market", "us-west")
     before = by_channel(owl(*args, "--scenario", out).json(), "apparel", "us-west")
     after = by_channel(owl(*args, "--scenario", edited).json(), "apparel", "us-west")
     route = "9610 postal GZMX>us-west"
     assert before["9610"]["route"] == after["9610"]["route"] == route
-    assert after["9610"]["line_haul"] - before["9610"]["line_haul"] == pytest.approx(expected, abs=1e-9)
+    assert after["9610"]["line_haul"] - before["9610"]["line_haul"] == pytest.approx(freight, abs=1e-9)
     assert after["9610"]["landed_cost"] - before["9610"]["landed_cost"] == pytest.approx(expected, abs=1e-9)
     for k in ("goods", "rebate", "consolidation", "export_clearance", "import_duty", "import_fees", "last_mile",
               "carrying"):

@@ -53,10 +53,10 @@ def _gc_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 def test_sites_are_every_place_of_the_scenario_with_its_role(layers: PlanLayers) -> None:
     """The built-in scenario has 5 seller clusters, 9 Guangzhou-side gateways (CAN GZMX NSA HPU GZRT NSBZ YTN
-    SZX HKG), 18 entry points, 8 warehouse candidates and 8 markets: 48 sites."""
+    SZX HKG), 24 entry points, 11 warehouse candidates and 11 markets: 60 sites."""
     sites = layers.sites
-    assert len(sites) == 48
-    assert sites["role"].value_counts().to_dict() == {"entry": 18, "gateway": 9, "warehouse": 8, "market": 8,
+    assert len(sites) == 60
+    assert sites["role"].value_counts().to_dict() == {"entry": 24, "gateway": 9, "warehouse": 11, "market": 11,
                                                       "origin": 5}
     assert sites["id"].is_unique
     assert str(sites.crs) == "EPSG:4326"
@@ -70,13 +70,13 @@ def test_sites_are_every_place_of_the_scenario_with_its_role(layers: PlanLayers)
 
 
 def test_lanes_are_the_scenario_lanes_plus_the_generated_road_legs(scenario: Scenario, layers: PlanLayers) -> None:
-    """143 lanes: 5 clusters x 9 gateways = 45 road legs to the gateways, 1 bonded zone x 4 parcel gateways
-    (CAN, GZMX, SZX, HKG) = 4, the 42 line-haul lanes of the file, 18 entry -> warehouse legs and 12
-    warehouse -> market legs (supplied_from and serves of the 8 warehouses), and 22 entry -> market legs
-    (US 4 entries x 2 markets + GB 2 + DE 3 + PL 3 + JP 2 + MY 2 + AE 2)."""
+    """173 lanes: 5 clusters x 9 gateways = 45 road legs to the gateways, 1 bonded zone x 4 parcel gateways
+    (CAN, GZMX, SZX, HKG) = 4, the 57 line-haul lanes of the file, 24 entry -> warehouse legs and 15
+    warehouse -> market legs (supplied_from and serves of the 11 warehouses), and 28 entry -> market legs
+    (US 4 entries x 2 markets + GB 2 + DE 3 + PL 3 + JP 2 + MY 2 + AE 2 + AU 2 + CA 2 + SA 2)."""
     lanes = layers.lanes.set_index("id")
-    assert len(scenario.lanes) == 42
-    assert len(lanes) == 45 + 4 + 42 + 18 + 12 + 22 == 143
+    assert len(scenario.lanes) == 57
+    assert len(lanes) == 45 + 4 + 57 + 24 + 15 + 28 == 173
     assert (lanes["units_per_year"] == 0.0).all()  # no design, no flow
     post = lanes.loc["post-us-west"]
     assert (post["origin"], post["destination"], post["mode"], post["transit_days"]) == ("GZMX", "us-west",
@@ -142,7 +142,7 @@ def test_geojson_text_round_trips_through_geopandas(layers: PlanLayers) -> None:
     assert not text.endswith("\n\n")
     doc = json.loads(text)
     assert doc["type"] == "FeatureCollection"
-    assert len(doc["features"]) == 48
+    assert len(doc["features"]) == 60
     assert all("id" not in f for f in doc["features"])  # drop_id: no pandas index as feature id
     back = gpd.read_file(io.BytesIO(text.encode("utf-8")))
     assert back.crs.to_epsg() == 4326
@@ -159,7 +159,7 @@ def test_geojson_text_of_an_empty_layer_and_write_geojson(layers: PlanLayers, tm
     out = write_geojson(layers.lanes, tmp_path / "lanes.geojson")
     assert out == tmp_path / "lanes.geojson"
     assert out.read_text(encoding="utf-8") == geojson_text(layers.lanes)
-    assert len(gpd.read_file(out)) == 143
+    assert len(gpd.read_file(out)) == 173
 
 
 # -- GeoPackage round trip ------------------------------------------------------------------------------------------
