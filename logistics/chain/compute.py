@@ -65,8 +65,7 @@ def _choose_review(x: ChainInputs) -> dict[str, Any]:
         return _compute_block(x.replace(review_days=choices[..., 0]) if choices.shape[-1] == 1 else x)
     if np.ndim(x.weight_kg) == 0:
         runs = [_compute_block(x.replace(review_days=float(r))) for r in choices]
-        best = int(np.argmin([float(r["landed_cost"]) for r in runs]))
-        return runs[best]
+        return runs[int(np.argmin([float(r["landed_cost"]) for r in runs]))]
     best = _compute_block(x.replace(review_days=choices[:, 0]))
     freight = np.nonzero(np.asarray(x.parcel) == 0.0)[0]
     if freight.size == 0:

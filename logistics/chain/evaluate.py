@@ -42,7 +42,7 @@ def evaluate(s: Scenario, f: Flows | None = None, *, date: dt.date | None = None
     >>> from logistics import builtin, evaluate
     >>> report = evaluate(builtin(), product="handbags", market="de")
     >>> sorted(set(report.channel))
-    ['1210', '9610', '9710', '9810']
+    ['1039', '1210', '9610', '9710', '9810']
     """
     if f is None:
         f = flows(s, product=product, market=market)

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+import networks
 from logistics.chain.flows import CHANNEL_CODES, Flows
 from logistics.errors import ScenarioError
-import networks
 from logistics.scenario import ChannelRoute, CustomsMode, EntryType, RebateTrigger, Scenario
 
 __all__ = ["ChainInputs", "gather"]

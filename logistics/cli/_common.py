@@ -37,8 +37,8 @@ __all__ = [
     "guard",
     "out",
     "parse_date",
-    "rules_warnings",
     "print_json",
+    "rules_warnings",
     "scenario_from",
 ]
 

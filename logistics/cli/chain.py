@@ -17,8 +17,8 @@ from logistics.cli._common import (
     guard,
     out,
     parse_date,
-    rules_warnings,
     print_json,
+    rules_warnings,
     scenario_from,
 )
 
@@ -80,7 +80,7 @@ def chain(
         total = float((winners["landed_cost"] * winners["units_per_year"]).sum())
         met = int(winners["meets_promise"].sum())
         promise = float((winners["promise_cost"] * winners["units_per_year"]).sum())
-        changed = int(len(best[best["winner"] & ~best["best_with_response"]]))
+        changed = len(best[best["winner"] & ~best["best_with_response"]])
         out.print(f"winners: {met} of {len(winners)} product-markets meet their promise; landed cost of the "
                   f"winning channels {total / 1e6:,.2f} M {s.finance.currency} a year.\n"
                   "landed = goods - rebate + freight + duty + partner + other; freight = consolidation + export + "

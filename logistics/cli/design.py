@@ -26,8 +26,8 @@ from logistics.cli._common import (
     guard,
     out,
     parse_date,
-    rules_warnings,
     print_json,
+    rules_warnings,
 )
 from logistics.design import DesignInfeasibleError, DesignResult, read_orlib_cflp, scenario_design, solve_design
 from logistics.io import atomic_write_json

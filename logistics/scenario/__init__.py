@@ -38,9 +38,9 @@ from logistics.scenario.screening import SITE_KINDS, Flight, ScreeningData, Scre
 
 __all__ = [
     "BUILTIN_SCENARIOS", "SITE_KINDS", "BulkPartner", "ChannelRoute", "CustomsMode", "DemandResponse", "DesignData",
-    "DestinationRule", "Entry", "EntryType", "ExportRule", "Finance", "Fleet", "Flight", "Gateway", "Hub", "ImportFee", "LaneSpec",
-    "LastMileSpec", "LastMileTable", "Market", "Origin", "PickupSpec", "PostalDuty", "Product", "RebateTrigger", "RoadRate",
-    "RoutingData", "Scenario", "ScenarioNetwork", "ScreeningData", "ScreeningFlow", "ScreeningSite", "SellingFees",
-    "StorageTier", "TariffMeasure", "Warehouse", "build_network", "builtin", "builtin_text", "channel_routes", "dump_scenario", "load_scenario",
-    "parse_scenario", "write_scenario",
+    "DestinationRule", "Entry", "EntryType", "ExportRule", "Finance", "Fleet", "Flight", "Gateway", "Hub",
+    "ImportFee", "LaneSpec", "LastMileSpec", "LastMileTable", "Market", "Origin", "PickupSpec", "PostalDuty",
+    "Product", "RebateTrigger", "RoadRate", "RoutingData", "Scenario", "ScenarioNetwork", "ScreeningData",
+    "ScreeningFlow", "ScreeningSite", "SellingFees", "StorageTier", "TariffMeasure", "Warehouse", "build_network",
+    "builtin", "builtin_text", "channel_routes", "dump_scenario", "load_scenario", "parse_scenario", "write_scenario",
 ]

@@ -60,8 +60,8 @@ MODES = ("road", "ocean_fcl", "ocean_lcl", "air", "rail", "postal")
 SERVICES = ("parcel", "freight")
 _SECTIONS = (
     "scenario", "sources", "finance", "products", "origins", "markets", "tables", "gateways", "entries", "lanes",
-    "warehouses", "last_mile", "road", "export_rules", "destination_rules", "tariff_measures", "postal_duties", "import_fees", "screening",
-    "routing", "design",
+    "warehouses", "last_mile", "road", "export_rules", "destination_rules", "tariff_measures", "postal_duties",
+    "import_fees", "screening", "routing", "design",
 )
 ENTRY_TYPES = tuple(e.value for e in EntryType)
 

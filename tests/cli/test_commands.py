@@ -34,7 +34,8 @@ def scenario() -> Any:
 @pytest.fixture(scope="module")
 def chain_json() -> dict[str, Any]:
     """``owl chain --json`` on the built-in scenario (run once for the module)."""
-    doc: dict[str, Any] = invoke("chain", "--json", "--date", "2026-12-02").json()  # exit 0, no traceback, nothing on stderr
+    # exit 0, no traceback, nothing on stderr
+    doc: dict[str, Any] = invoke("chain", "--json", "--date", "2026-12-02").json()
     return doc
 
 

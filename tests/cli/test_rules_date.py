@@ -33,8 +33,10 @@ def test_a_date_after_rules_verified_warns(owl: Owl, tmp_path: Path) -> None:
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
     assert doc["rules_date"] == "2027-03-01"
-    assert len(doc["warnings"]) == 1 and "2026-12-02" in doc["warnings"][0]
-    assert "warning:" in r.stderr and "last verified on 2026-12-02" in r.stderr
+    assert len(doc["warnings"]) == 1
+    assert "2026-12-02" in doc["warnings"][0]
+    assert "warning:" in r.stderr
+    assert "last verified on 2026-12-02" in r.stderr
     assert owl("chain", "--json", "--date", "2026-12-02", "-p", "handbags", "-m", "de").json()["warnings"] == []
     # A scenario without rules_verified (an older file) never warns.
     old = tmp_path / "old.toml"
