@@ -35,8 +35,9 @@ def compute(x: ChainInputs, *, block_rows: int = BLOCK_ROWS) -> dict[str, Any]:
     Large batches are processed ``block_rows`` rows at a time: the temporaries of a block stay in the CPU cache
     and are recycled by the allocator, which measured about twice as fast as whole-array passes at 1M rows.
 
-    Freight rows take, of the review periods in ``x.review_choices``, the one with the lowest landed cost: the
-    batch decides full boxes against LCL, the entry fees per batch, cycle stock and storage.
+    Freight rows take, of the review periods in ``x.review_choices``, the one with the lowest freight + holding
+    + storage (:func:`_review_cost`): the batch decides full boxes against LCL, the entry fees per batch, cycle and
+    safety stock, and storage. Parcel rows keep the first choice (list the shortest period first).
 
     Returns
     -------
@@ -63,23 +64,79 @@ def _choose_review(x: ChainInputs) -> dict[str, Any]:
     choices = np.asarray(x.review_choices, dtype=float)
     if choices.shape[-1] <= 1:
         return _compute_block(x.replace(review_days=choices[..., 0]) if choices.shape[-1] == 1 else x)
-    if np.ndim(x.weight_kg) == 0:
-        runs = [_compute_block(x.replace(review_days=float(r))) for r in choices]
-        return runs[int(np.argmin([float(r["landed_cost"]) for r in runs]))]
-    best = _compute_block(x.replace(review_days=choices[:, 0]))
-    freight = np.nonzero(np.asarray(x.parcel) == 0.0)[0]
-    if freight.size == 0:
-        return best
-    # Parcels do not depend on the review period: only freight rows are re-run for the other choices.
-    sub = x.take(freight)
-    for k in range(1, choices.shape[1]):
-        res = _compute_block(sub.replace(review_days=choices[freight, k]))
-        better = res["landed_cost"] < best["landed_cost"][freight] - 1e-12
-        if better.any():
-            rows = freight[better]
-            for key, v in res.items():
-                best[key][rows] = v[better]
-    return best
+    if np.ndim(x.weight_kg) == 0:  # one row: the same policy as a batch of one
+        one = ChainInputs(**{f.name: np.asarray(getattr(x, f.name))[None, ...] for f in fields(x)})
+        return {k: v[0].item() if np.ndim(v) == 1 else v[0] for k, v in _choose_review(one).items()}
+    return _compute_block(x.replace(review_days=_review_period(x, choices)))
+
+
+def _review_period(x: ChainInputs, choices: Any) -> Any:
+    """Per row, the review period of ``choices`` with the lowest freight + holding + storage per unit.
+
+    Freight is the batch's whole boxes or LCL and their container drayage, plus the entry fees per batch; holding
+    the carrying cost of cycle and safety stock; storage the tiered charge of the dwell. Parcel rows keep the
+    first choice: their consignment is an order, whatever the period.
+    """
+    d = np.asarray(x.units_per_year, dtype=float) / _DAYS_PER_YEAR
+    dd = np.maximum(d, 1e-12)
+    freight = np.asarray(x.parcel) == 0.0
+    is_owh = np.equal(x.channel, _OWH)
+    c_truck, t_dr, s_dr = stages.consolidation(x.weight_kg, x.volume_m3, x.dr_km, x.dr_per_kg_km, x.dr_kg_per_m3,
+                                               0.0, x.dr_days, 0.0)
+    net = np.divide(x.purchase_value, np.add(1.0, x.cn_vat_rate))
+    value = np.asarray(x.purchase_value) - stages.rebate_per_unit(x.purchase_value, x.cn_vat_rate, x.rebate_rate,
+                                                                 x.rebate_eligible)
+    # The lead time to the stock point (as in _compute_block; it does not depend on the period).
+    _, _, s_cons = stages.consolidation(x.weight_kg, x.volume_m3, x.fm_km, x.road_per_kg_km, x.road_kg_per_m3,
+                                        0.0, x.fm_days, 0.0)
+    wait_mean, wait_std = stages.uniform_wait(x.lh_departures)
+    ship_mean = (np.add(x.origin_days, x.fm_days) + np.asarray(x.gw_handling_days) + np.asarray(x.export_days)
+                 + np.asarray(x.lh_mean_days) + wait_mean + np.asarray(x.clear_mean_days))
+    ship_var = (np.square(s_cons) + np.square(x.lh_std_days) + np.square(wait_std)
+                + np.square(x.clear_std_days))
+    rep_mean, rep_std = stages.replenishment_lead_time(is_owh, np.equal(x.channel, _BONDED), x.supply_days,
+                                                       ship_mean, ship_var, t_dr, s_dr, x.wh_days, x.fm_days,
+                                                       x.bz_handling_days)
+    # Each term only on the freight rows it can touch: boxed lanes, regions with fees, warehouse stock.
+    box = np.nonzero(freight & (np.asarray(x.lh_per_container) > 0))[0]
+    feed = np.nonzero(freight & (np.asarray(x.fee_entry) >= 0).any(axis=-1))[0]
+    owh = np.nonzero(freight & is_owh)[0]
+    wt = (np.asarray(x.weight_kg)[box], np.asarray(x.volume_m3)[box], np.asarray(x.lh_per_container)[box],
+          np.asarray(x.lh_container_m3)[box], np.asarray(x.lh_container_kg)[box],
+          np.asarray(x.lh_container_fill)[box], np.asarray(x.lh_lcl_per_m3)[box])
+    per_box, truck_box = np.asarray(x.dr_per_container)[box], np.asarray(c_truck)[box]
+    fee_cols = tuple(np.asarray(a)[feed] for a in (x.fee_entry, x.fee_rate, x.fee_min, x.fee_max, x.fee_fixed))
+    free_until = np.asarray(x.wh_tier_from)[owh, 1] if np.shape(x.wh_tier_from)[-1] > 1 else np.full(len(owh),
+                                                                                                      np.inf)
+    holding_rate = np.multiply(x.cost_of_capital, value) / dd / _DAYS_PER_YEAR
+    best_r = choices[:, 0].copy()
+    best_cost = np.full(len(d), np.inf)
+    for k in range(choices.shape[1]):
+        r = choices[:, k]
+        batch = np.maximum(d * r, 1.0)
+        cost = np.asarray(x.fee_per_entry) / batch + np.where(np.asarray(x.lh_per_container) > 0, 0.0, c_truck)
+        _, cycle, safety = stages.inventory(d, x.demand_cv, rep_mean, rep_std, r, x.z, x.skus, x.peak_factor)
+        cost += holding_rate * (cycle + safety)
+        if box.size:
+            c_box, boxes, lcl_share = stages.container_freight(batch[box], *wt)
+            c_dr = np.where((per_box > 0) & (boxes > 0), per_box * boxes / batch[box] + truck_box * lcl_share,
+                            truck_box)
+            cost[box] += c_box + c_dr
+        if feed.size:
+            cons_value = net[feed] * batch[feed]  # the goods' value decides formal entry and ad valorem fees
+            code = np.where(cons_value > np.asarray(x.formal_threshold)[feed], 0.0, 1.0)
+            cost[feed] += stages.import_fees(cons_value, code, *fee_cols) / batch[feed]
+        if owh.size:
+            dwell = safety[owh] / dd[owh]
+            paid = np.nonzero(dwell + r[owh] > free_until)[0]  # within the free days storage costs nothing
+            if paid.size:
+                rows = owh[paid]
+                cost[rows] += np.asarray(x.volume_m3)[rows] * stages.storage_cost_per_m3(
+                    dwell[paid], dwell[paid] + r[rows], x.wh_tier_from[rows], x.wh_tier_rate[rows])
+        better = freight & (cost < best_cost - 1e-12)
+        best_r = np.where(better, r, best_r)
+        best_cost = np.where(better, cost, best_cost)
+    return best_r
 
 
 def _compute_block(x: ChainInputs) -> dict[str, Any]:
@@ -280,6 +337,7 @@ def _compute_block(x: ChainInputs) -> dict[str, Any]:
         "lost_sales_share": lost,
         "margin_with_response": margin * np.subtract(1.0, lost),
         "replenishment_days": rep_mean,
+        "replenishment_std_days": rep_std,
         "review_days": np.asarray(x.review_days, dtype=float) + 0.0 * d,
         "boxes_per_batch": boxes,
         "lcl_share": lcl_share,

@@ -551,7 +551,11 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     eligible = rules.rebate_basis[ch] * pinv[row_p]
     deemed = np.where(pinv[row_p] > 0, 0.0, rules.deemed_profit_rate[ch])
     n = len(row_p)
-    full = np.full
+
+    def full(size: int, value: float) -> FloatArray:
+        # One value for every row: a read-only broadcast view, not n copies.
+        return np.broadcast_to(np.float64(value), (size,))
+
     choices = np.asarray(fin.review_period_choices or (fin.review_period_days,), dtype=float)
     lane_postal = rt.postal[ri]
     return ChainInputs(

@@ -26,7 +26,7 @@ METRICS: Mapping[str, str] = MappingProxyType({
     **{k: "currency/unit" for k in STAGES}, "landed_cost": "currency/unit",
     "margin": "currency/unit", "customs_value": "currency/unit", "import_vat": "currency/unit",
     "customer_days_mean": "days", "customer_days_p95": "days", "late_share": "share",
-    "lost_sales_share": "share", "margin_with_response": "currency/unit", "replenishment_days": "days",
+    "lost_sales_share": "share", "margin_with_response": "currency/unit", "replenishment_days": "days", "replenishment_std_days": "days",
     "review_days": "days", "boxes_per_batch": "containers", "lcl_share": "share", "pipeline_units": "units",
     "cycle_units": "units", "safety_units": "units", "rebate_days": "days", "cash_days": "days",
     "working_capital": "currency", "meets_promise": "bool",
