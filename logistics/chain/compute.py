@@ -127,7 +127,7 @@ def _review_period(x: ChainInputs, choices: Any) -> Any:
             code = np.where(cons_value > np.asarray(x.formal_threshold)[feed], 0.0, 1.0)
             cost[feed] += stages.import_fees(cons_value, code, *fee_cols) / batch[feed]
         if owh.size:
-            dwell = safety[owh] / dd[owh]
+            dwell = np.asarray(safety)[owh] / dd[owh]
             paid = np.nonzero(dwell + r[owh] > free_until)[0]  # within the free days storage costs nothing
             if paid.size:
                 rows = owh[paid]
