@@ -353,19 +353,23 @@ def _pooling_rows(model: mathopt.Model, inst: DesignInstance, bps: list[list[flo
         if len(b) < 2 or not pooled[t]:
             continue
         s = int(inst.pool_site[t])
+        # Variances reach 1e10 and more (units squared): the rows are written in units of the largest breakpoint,
+        # sqrt(V) = sqrt(scale) * sqrt(V / scale), which keeps the solver's tolerances meaningful.
+        scale = max(b[-1], 1e-300)
+        u = [bk / scale for bk in b]
         ws, parts_v, parts_c = [], [], []
-        for k in range(1, len(b)):
+        for k in range(1, len(u)):
             w = model.add_binary_variable(name=f"w[{t},{k}]")
-            delta = model.add_variable(lb=0.0, ub=b[k] - b[k - 1], name=f"delta[{t},{k}]")
-            model.add_linear_constraint(delta <= (b[k] - b[k - 1]) * w)
-            slope = (math.sqrt(b[k]) - math.sqrt(b[k - 1])) / (b[k] - b[k - 1])
+            delta = model.add_variable(lb=0.0, ub=u[k] - u[k - 1], name=f"delta[{t},{k}]")
+            model.add_linear_constraint(delta <= (u[k] - u[k - 1]) * w)
+            slope = (math.sqrt(u[k]) - math.sqrt(u[k - 1])) / (u[k] - u[k - 1])
             ws.append(w)
-            parts_v.append(b[k - 1] * w + delta)
-            parts_c.append(math.sqrt(b[k - 1]) * w + slope * delta)
-        model.add_linear_constraint(mathopt.fast_sum(v * x[o] for o, v in pooled[t])  # type: ignore[operator]
+            parts_v.append(u[k - 1] * w + delta)
+            parts_c.append(math.sqrt(u[k - 1]) * w + slope * delta)
+        model.add_linear_constraint(mathopt.fast_sum((v / scale) * x[o] for o, v in pooled[t])  # type: ignore[operator]
                                     == mathopt.fast_sum(parts_v), name=f"pool[{inst.pool_label[t]}]")
         model.add_linear_constraint(mathopt.fast_sum(ws) <= y.get(s, 1.0))
-        pool_cost.append(float(inst.pool_coef[t]) * mathopt.fast_sum(parts_c))
+        pool_cost.append(float(inst.pool_coef[t]) * math.sqrt(scale) * mathopt.fast_sum(parts_c))
     return pool_cost
 
 

@@ -173,9 +173,6 @@ def test_forced_sites_and_counts_are_respected() -> None:
     assert len(wh) <= 2
 
 
-@pytest.mark.xfail(strict=True, reason="open question from #14: with customer returns in the chain (returns stage), "
-                   "the pooled design of the built-in scenario costs 0.27% more than the unpooled one; the pooling "
-                   "term and the per-option carrying cost disagree somewhere. Without returns the two are equal.")
 def test_no_pooling_never_costs_less_than_pooling() -> None:
     """Pooling only lowers the safety stock (sqrt of a sum <= sum of sqrts), so the optimum with pooling is at
     most the optimum without."""
