@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from logistics.cli._common import (
@@ -18,7 +19,7 @@ from logistics.cli._common import (
     scenario_from,
 )
 from logistics.io import atomic_write_text
-from logistics.scenario import builtin_text, channel_routes, load_scenario, write_scenario
+from logistics.scenario import builtin_text, channel_routes, defaulted_fields, load_scenario, write_scenario
 
 __all__ = ["app"]
 
@@ -71,6 +72,12 @@ def validate(
         s = load_scenario(file)
         out.print(f"{file}: valid ({len(s.products)} products, {len(s.markets)} markets, "
                   f"{len(channel_routes(s))} channel routes)", highlight=False)
+        notes = defaulted_fields(file)
+        if notes:
+            # Files written before these fields existed load as they are: say which defaults they get.
+            out.print("fields left at their defaults (docs/scenario.md, 'Older scenario files'):", highlight=False)
+            for note in notes:
+                out.print(f"  {escape(note)}", highlight=False)
 
 
 @app.command("export")

@@ -50,7 +50,24 @@ from logistics.scenario.model import (
 from logistics.scenario.routing_data import Fleet, LastMileSpec, PickupSpec, RoutingData
 from logistics.scenario.screening import SITE_KINDS, Flight, ScreeningData, ScreeningFlow, ScreeningSite
 
-__all__ = ["BUILTIN_SCENARIOS", "builtin", "builtin_text", "load_scenario", "parse_scenario"]
+__all__ = ["BUILTIN_SCENARIOS", "NEW_FIELDS_DOC", "builtin", "builtin_text", "defaulted_fields", "load_scenario",
+           "parse_scenario"]
+
+#: Fields added with the rules of December 2026 (issue 14), with what their default means. A file written before
+#: them loads unchanged; :func:`defaulted_fields` says which of them it leaves at the default.
+NEW_FIELDS_DOC: dict[str, str] = {
+    "scenario.rules_verified": "no verification date: no warning for later dates",
+    "finance.review_period_choices": "one review period, review_period_days, for every freight flow",
+    "finance.insurance_rate": "no cargo insurance",
+    "finance.income_tax_rate": "no income tax on deemed profit",
+    "products[].skus": "each family is one SKU",
+    "products[].return_rate": "no returns",
+    "markets[].selling": "no marketplace, payment or FX fees",
+    "markets[].demand_response": "no sales lost to late delivery",
+    "tariff_measures": "no additional duties beyond duty_rate and additional_duty_rate",
+    "postal_duties": "postal items pay the ordinary duties",
+    "import_fees": "no per-consignment fees beyond the entries' broker fees",
+}
 
 BUILTIN_SCENARIOS = ("guangzhou",)
 
@@ -64,6 +81,24 @@ _SECTIONS = (
     "import_fees", "screening", "routing", "design",
 )
 ENTRY_TYPES = tuple(e.value for e in EntryType)
+
+
+def defaulted_fields(path: str | Path) -> list[str]:
+    """The fields of :data:`NEW_FIELDS_DOC` that the scenario file at ``path`` does not set, each with the meaning
+    of its default (a file written before them loads with these defaults; nothing needs converting)."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    out = []
+    for key, meaning in NEW_FIELDS_DOC.items():
+        section, _, name = key.partition(".")
+        if not name:
+            present = bool(data.get(section))
+        elif section.endswith("[]"):
+            present = any(name in item for item in data.get(section[:-2], []))
+        else:
+            present = name in data.get(section, {})
+        if not present:
+            out.append(f"{key}: {meaning}")
+    return out
 
 
 def builtin_text(name: str = "guangzhou") -> str:

@@ -33,7 +33,8 @@ def check_consistency(s: Scenario, fail: Fail) -> None:
     """Check references between sections and that every market can be served; call ``fail`` on the first
     problem (it raises). The checks run in a fixed order, so one bad input always names the same field."""
     for check in (_unique_place_ids, _product_references, _market_references, _duty_rates, _currencies,
-                  _entries_and_lanes, _warehouse_references, _road_rates, _rule_periods, _reachability):
+                  _entries_and_lanes, _warehouse_references, _road_rates, _rule_periods, _rule_references,
+                  _reachability):
         check(s, fail)
 
 
@@ -171,6 +172,34 @@ def _rule_periods(s: Scenario, fail: Fail) -> None:
         except KeyError:
             fail("export_rules", f"no rule for customs mode {mode.value} in force on {s.date}",
                  f"add an [[export_rules]] entry with mode = \"{mode.value}\" covering the scenario date")
+
+
+def _rule_references(s: Scenario, fail: Fail) -> None:
+    """Tariff measures, postal duties and import fees name known regions; per-product and per-market tables name
+    known products, markets or regions (or ``default``)."""
+    regions = {m.region for m in s.markets} | {e.region for e in s.entries}
+    products = {p.id for p in s.products}
+    for section in ("tariff_measures", "postal_duties", "import_fees"):
+        for i, r in enumerate(getattr(s, section)):
+            if r.region not in regions:
+                fail(f"{section}[{i}].region", f"unknown region {r.region!r}",
+                     f"use a region of a market or entry: {', '.join(sorted(regions))}")
+    for i, m in enumerate(s.tariff_measures):
+        for k in m.rate:
+            if k != "default" and k not in products:
+                fail(f"tariff_measures[{i}].rate.{k}", f"{k!r} is not a product",
+                     "key rates by product id, or use `default` for every product")
+    places = {m.id for m in s.markets} | {m.region for m in s.markets}
+    for i, p in enumerate(s.products):
+        for k in p.return_rate:
+            if k != "default" and k not in places:
+                fail(f"products[{i}].return_rate.{k}", f"{k!r} is neither a market nor a region",
+                     "key return rates by market id or region, or use `default`")
+    for i, m in enumerate(s.markets):
+        for k in m.selling.referral_share:
+            if k != "default" and k not in products:
+                fail(f"markets[{i}].selling.referral_share.{k}", f"{k!r} is not a product",
+                     "key referral shares by product id, or use `default`")
 
 
 def _reachability(s: Scenario, fail: Fail) -> None:
