@@ -195,8 +195,8 @@ def _rule_references(s: Scenario, fail: Fail) -> None:
             if k != "default" and k not in places:
                 fail(f"products[{i}].return_rate.{k}", f"{k!r} is neither a market nor a region",
                      "key return rates by market id or region, or use `default`")
-    for i, m in enumerate(s.markets):
-        for k in m.selling.referral_share:
+    for i, mk in enumerate(s.markets):
+        for k in mk.selling.referral_share:
             if k != "default" and k not in products:
                 fail(f"markets[{i}].selling.referral_share.{k}", f"{k!r} is not a product",
                      "key referral shares by product id, or use `default`")
