@@ -136,6 +136,8 @@ def design_cmd(
     pooling: Annotated[bool | None, typer.Option("--pooling/--no-pooling", help="Risk pooling of safety stock.")]
     = None,
     n_best: Annotated[int, typer.Option("--n-best", min=0, help="Runner-up plans with other warehouses.")] = 2,
+    price_promise: Annotated[bool, typer.Option(
+        "--price-promise", help="Also solve without the service target and report what the target costs.")] = False,
     date: DateOpt = None,
     geojson: Annotated[Path | None, typer.Option("--geojson", help="Write sites and flows as GeoJSON.",
                                                  dir_okay=False)] = None,
@@ -160,14 +162,28 @@ def design_cmd(
             if as_json:
                 print_json({"instance": s.name, "status": "infeasible", "diagnosis": list(exc.diagnosis)})
             raise
+        promise = None
+        if price_promise:
+            # The same design without a service target: the difference is what the promise costs a year.
+            free = dataclasses.replace(cfg, service_target=0.0, service_penalty=None)
+            other = _solve_scenario(s, free, force_open, force_closed, time_limit, gap, solver.value, 0, True,
+                                    when.isoformat())
+            promise = {"service_target": cfg.service_target, "objective_without_target": other.objective,
+                       "cost_per_year": result.objective - other.objective,
+                       "open_without_target": list(other.open_sites)}
         if geojson is not None:
             atomic_write_json(geojson, _geojson(s, result))
         if as_json:
             print_json({**result.to_json(), "rules_date": when.isoformat(),
-                        "rules_verified": str(s.rules_verified or ""), "warnings": warnings})
+                        "rules_verified": str(s.rules_verified or ""), "warnings": warnings,
+                        **({"promise": promise} if promise else {})})
         else:
             out.print(f"rules of {when}", highlight=False)
             _print(result, s.finance.currency)
+            if promise:
+                out.print(f"promise: the service target {cfg.service_target:g} costs "
+                          f"{promise['cost_per_year']:,.0f} {s.finance.currency} a year over the best plan without "
+                          f"it (open then: {', '.join(other.open_sites) or 'none'})", highlight=False)
 
 
 @app.command("orlib")

@@ -86,3 +86,15 @@ def test_infeasible_design_exits_1_and_names_the_reason() -> None:
     r = invoke(*["design", "--min-warehouses", "3", "--max-warehouses", "2"])
     assert r.exit_code == 1
     assert "warehouse count" in r.stderr
+
+
+def test_price_promise_reports_what_the_service_target_costs() -> None:
+    """The design without its service target can only be cheaper; the reported cost is the difference, and
+    with no target (0) the promise costs nothing."""
+    doc = invoke("design", "--json", "--n-best", "0", "--price-promise").json()
+    promise = doc["promise"]
+    assert promise["service_target"] == 0.6
+    assert promise["objective_without_target"] <= doc["objective"] * (1 + 1e-4)
+    assert promise["cost_per_year"] == doc["objective"] - promise["objective_without_target"]
+    free = invoke("design", "--json", "--n-best", "0", "--price-promise", "--service-target", "0").json()
+    assert abs(free["promise"]["cost_per_year"]) <= 1e-4 * free["objective"]
