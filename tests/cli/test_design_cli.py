@@ -95,6 +95,6 @@ def test_price_promise_reports_what_the_service_target_costs() -> None:
     promise = doc["promise"]
     assert promise["service_target"] == 0.6
     assert promise["objective_without_target"] <= doc["objective"] * (1 + 1e-4)
-    assert promise["cost_per_year"] == doc["objective"] - promise["objective_without_target"]
+    assert promise["cost_per_year"] == pytest.approx(doc["objective"] - promise["objective_without_target"], rel=1e-9)
     free = invoke("design", "--json", "--n-best", "0", "--price-promise", "--service-target", "0").json()
     assert abs(free["promise"]["cost_per_year"]) <= 1e-4 * free["objective"]
