@@ -273,8 +273,8 @@ def _compute_block(x: ChainInputs) -> dict[str, Any]:
     recovered_value = np.where(is_owh, inbound_value, net_price)
     repaid = np.where(is_owh, np.multiply(x.repaid_on_return, np.subtract(1.0, x.restock_share)),
                       np.where(reimport, 1.0, x.repaid_on_return))
-    c_ret = np.where(is_b2b, 0.0, stages.returns_cost(r_ret, reverse, recovered_share, recovered_value, rebate,
-                                                      repaid))
+    c_ret = np.where(is_b2b, 0.0, stages.returns_cost(r_ret, retail, reverse, recovered_share, recovered_value,
+                                                      rebate, repaid))
 
     # 10. Income tax on deemed profit (exporters without purchase invoices, SAT 2019 No. 36 and measure 4).
     revenue = np.where(is_b2b, b2b_price, retail * kept)
@@ -308,7 +308,7 @@ def _compute_block(x: ChainInputs) -> dict[str, Any]:
 
     landed = (np.asarray(x.purchase_value) - rebate + c_cons + c_exp + c_lh + c_dr + c_ins + duty + c_fee + c_wh
               + c_lm + c_partner + c_sell + c_ret + c_tax + carrying)
-    margin = retail * kept - landed
+    margin = retail - landed
     late = stages.late_share(cust_mean, cust_std, x.promise_days)
     lost = np.multiply(x.lost_when_late, late)
     return {

@@ -199,18 +199,19 @@ def import_fees(consignment_value: ArrayLike, entry_code: ArrayLike, fee_entry: 
     return out if out.ndim else float(out)
 
 
-def returns_cost(return_rate: ArrayLike, reverse_cost: ArrayLike, recovered_share: ArrayLike,
+def returns_cost(return_rate: ArrayLike, refund: ArrayLike, reverse_cost: ArrayLike, recovered_share: ArrayLike,
                  recovered_value: ArrayLike, rebate: ArrayLike, repaid_share: ArrayLike) -> Num:
-    """Cost of customer returns per unit sold: ``r * (reverse - recovered_share * recovered_value
+    """Cost of customer returns per unit ordered: ``r * (refund + reverse - recovered_share * recovered_value
     + repaid_share * rebate)``.
 
-    A share ``r`` of units is returned; each costs its reverse logistics; ``recovered_share`` of them is resold
-    (restocked at an overseas warehouse, or re-imported), recovering ``recovered_value``; for ``repaid_share``
-    the export rebate is repaid. The refunded sale price is not a cost here: the margin counts revenue on kept
-    units only.
+    A share ``r`` of units is returned and its price ``refund`` paid back; each costs its reverse logistics;
+    ``recovered_share`` of them is resold (restocked at an overseas warehouse, or re-imported), recovering
+    ``recovered_value``; for ``repaid_share`` the export rebate is repaid. Counting the refund here keeps the
+    margin ``retail - landed`` in every channel, so channels compare like for like with the B2B partner, who
+    takes the returns within its share.
     """
-    return np.multiply(return_rate, np.asarray(reverse_cost) - np.multiply(recovered_share, recovered_value)
-                       + np.multiply(repaid_share, rebate))
+    return np.multiply(return_rate, np.asarray(refund) + np.asarray(reverse_cost)
+                       - np.multiply(recovered_share, recovered_value) + np.multiply(repaid_share, rebate))
 
 
 def late_share(mean_days: ArrayLike, std_days: ArrayLike, promise_days: ArrayLike) -> Num:

@@ -56,7 +56,7 @@ def chain(
                           ("landed", "right"), ("freight", "right"), ("duty", "right"), ("partner", "right"),
                           ("other", "right"), ("rebate", "right"),
                           ("margin", "right"), ("per year", "right"), ("p95 d", "right"), ("promise", "right"),
-                          ("capital", "right"), ("next", "left"), ("+cost", "right")]:
+                          ("capital", "right"), ("next", "left")]:
             table.add_column(col, justify="left" if just == "left" else "right", no_wrap=True)
         prev = None
         for r in best.itertuples(index=False):
@@ -66,14 +66,14 @@ def chain(
             prev = key
             freight = r.consolidation + r.export_clearance + r.line_haul + r.warehouse + r.last_mile
             other = r.insurance + r.import_fees + r.selling_fees + r.returns + r.income_tax + r.carrying
-            nxt = (r.runner_up, f"{r.runner_up_gap:+.2f}") if r.winner and r.runner_up else ("", "")
+            nxt = f"{r.runner_up} {r.runner_up_gap:+.2f}" if r.winner and r.runner_up else ""
             style = "bold green" if r.winner else ("dim" if not r.meets_promise else "")
             table.add_row(
                 r.product, r.market, ("*" if r.winner else " ") + r.channel, r.route,
                 f"{r.landed_cost:.2f}", f"{freight:.2f}", f"{r.import_duty:.2f}", f"{r.partner_fee:.2f}",
                 f"{other:.2f}", f"{r.rebate:.2f}",
                 f"{r.margin:.2f}", f"{r.annual_cost / 1e3:,.0f}k", f"{r.customer_days_p95:.1f}",
-                f"{r.promise_days:.0f}", f"{r.working_capital / 1e3:,.0f}k", *nxt, style=style,
+                f"{r.promise_days:.0f}", f"{r.working_capital / 1e3:,.0f}k", nxt, style=style,
             )
         out.print(table)
         winners = report.winners()

@@ -397,9 +397,9 @@ def test_9810_returns_restock_and_repay(s: Scenario) -> None:
     """Handbags to us-west through a US warehouse: 10% returned, 80% of them restocked, USD 4 handling each; the
     rebate is repaid on the 20% not restocked (SAT 2025 No. 3).
 
-    returns        0.10 * (last mile + 4.0 - 0.8 * inbound value + 0.2 * rebate)
+    returns        0.10 * (60 refunded + last mile + 4.0 - 0.8 * inbound value + 0.2 * rebate)
     inbound value  goods - rebate + consolidation + export + line haul (drayage included) + insurance + duty + fees
-    margin         60 * (1 - 0.10) - landed cost
+    margin         60 - landed cost (the refund is in the returns stage)
     """
     h = s.product("handbags")
     assert (h.return_rate["default"], h.restock_share) == (0.10, 0.8)
@@ -411,9 +411,9 @@ def test_9810_returns_restock_and_repay(s: Scenario) -> None:
     for _, r in rows.iterrows():
         inbound = (r["goods"] - r["rebate"] + r["consolidation"] + r["export_clearance"] + r["line_haul"]
                    + r["insurance"] + r["import_duty"] + r["import_fees"])
-        expected = 0.10 * (r["last_mile"] + 4.0 - 0.8 * inbound + 0.2 * r["rebate"])
+        expected = 0.10 * (60.0 + r["last_mile"] + 4.0 - 0.8 * inbound + 0.2 * r["rebate"])
         assert r["returns"] == _approx(expected), r["route"]
-        assert r["margin"] == _approx(60.0 * (1 - 0.10) - r["landed_cost"]), r["route"]
+        assert r["margin"] == _approx(60.0 - r["landed_cost"]), r["route"]
 
 
 def test_no_returns_cost_nothing(s: Scenario) -> None:
