@@ -52,10 +52,12 @@ class ChainInputs:
     units_per_year: Any
     skus: Any
     peak_factor: Any
+    peak_share: Any
     return_rate: Any
     restock_share: Any
     deemed_profit_rate: Any
     repaid_on_return: Any
+    deemed_sale: Any
     # consolidation (seller to gateway; for 1210 seller to bonded zone) and 1210 transfer
     fm_km: Any
     fm_days: Any
@@ -99,6 +101,7 @@ class ChainInputs:
     postal_specific: Any
     formal_threshold: Any
     vat_postponed: Any
+    vat_adds_freight: Any
     fee_entry: Any
     fee_rate: Any
     fee_min: Any
@@ -275,6 +278,7 @@ class _RegionTable(_Table):
     cif: FloatArray
     vat_postponed: FloatArray
     formal_threshold: FloatArray
+    vat_adds_freight: FloatArray
     postal_regime: FloatArray
     postal_ad_valorem: FloatArray
     postal_per_item: FloatArray
@@ -290,6 +294,7 @@ class _RuleTable(_Table):
     fee_per_kg: FloatArray
     deemed_profit_rate: FloatArray
     repaid_on_return: FloatArray
+    deemed_sale: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +352,7 @@ def _region_table(s: Scenario, regions: Sequence[str], used: set[str], date: dt.
         records.append((conv(dr.duty_threshold, dr.currency), conv(dr.flat_duty_per_line, dr.currency),
                         dr.additional_duty_rate, dr.vat_rate, conv(dr.vat_threshold, dr.currency),
                         1.0 if dr.valuation == "CIF" else 0.0, 1.0 if dr.vat_postponed else 0.0,
-                        conv(dr.formal_entry_threshold, dr.currency),
+                        conv(dr.formal_entry_threshold, dr.currency), 1.0 if dr.vat_adds_freight else 0.0,
                         1.0 if pd_ else 0.0, pd_.ad_valorem_rate if pd_ else 0.0,
                         conv(pd_.per_item, pd_.currency) if pd_ else 0.0))
     return _RegionTable.of(records)
@@ -367,7 +372,8 @@ def _rule_table(s: Scenario, date: dt.date) -> _RuleTable:
         # Every basis but "none" refunds only goods bought with purchase VAT invoices (resolved per product).
         rebate_basis = 0.0 if er.rebate == "none" else 1.0
         records[code] = (rebate_basis, _TRIGGER[er.trigger], er.declaration_lag_days, er.fee_per_kg,
-                         er.deemed_profit_rate, 1.0 if er.repaid_on_return else 0.0)
+                         er.deemed_profit_rate, 1.0 if er.repaid_on_return else 0.0,
+                         1.0 if er.no_invoice == "deemed_sale" else 0.0)
     return _RuleTable.of(records)
 
 
@@ -499,6 +505,7 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     pupo = np.array([p.units_per_order for p in prod])
     pskus = np.array([float(p.skus) for p in prod])
     ppeak = np.array([p.peak_factor for p in prod])
+    pshare = np.array([p.peak_share for p in prod])
     prestock = np.array([p.restock_share for p in prod])
     regions = _regions(s)
     duty = np.zeros((len(prod), len(s.markets), len(regions)))
@@ -562,9 +569,10 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
         channel=ch, parcel=rt.parcel[ri], weight_kg=pw[row_p], volume_m3=pv[row_p], purchase_value=ppur[row_p],
         retail_price=pret[row_p], cn_vat_rate=pvat[row_p], rebate_rate=prr[row_p], rebate_eligible=eligible,
         units_per_order=pupo[row_p], units_per_year=np.asarray(f.units_per_year, dtype=float),
-        skus=pskus[row_p], peak_factor=ppeak[row_p],
+        skus=pskus[row_p], peak_factor=ppeak[row_p], peak_share=pshare[row_p],
         return_rate=np.where(is_b2b, 0.0, returns[row_p, mj]),  # the B2B partner handles its own returns
         restock_share=prestock[row_p], deemed_profit_rate=deemed, repaid_on_return=rules.repaid_on_return[ch],
+        deemed_sale=np.where(pinv[row_p] > 0, 0.0, rules.deemed_sale[ch]),
         fm_km=rt.fm_km[ri], fm_days=rt.fm_days[ri], road_per_kg_km=rt.road_per_kg_km[ri],
         road_kg_per_m3=rt.road_kg_per_m3[ri], gw_handling_per_kg=rt.gw_handling_per_kg[ri],
         gw_handling_days=rt.gw_handling_days[ri], bz_handling_per_kg=rt.bz_handling_per_kg[ri],
@@ -583,6 +591,7 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
         postal_ad_valorem=rg.postal_ad_valorem[rr], postal_per_item=rg.postal_per_item[rr],
         postal_specific=_postal_specific(s, f)[ri],
         formal_threshold=rg.formal_threshold[rr], vat_postponed=rg.vat_postponed[rr],
+        vat_adds_freight=rg.vat_adds_freight[rr],
         fee_entry=fee_entry[ri], fee_rate=fee_rate[ri], fee_min=fee_min[ri], fee_max=fee_max[ri],
         fee_fixed=fee_fixed[ri],
         duty_threshold=rg.duty_threshold[rr], flat_duty_per_line=rg.flat_duty_per_line[rr],

@@ -19,7 +19,8 @@ __all__ = ["METRICS", "STAGES", "ChainReport"]
 
 #: Cost stages per unit, in chain order; ``rebate`` is subtracted, the others added, to give ``landed_cost``.
 STAGES = ("goods", "rebate", "consolidation", "export_clearance", "line_haul", "insurance", "import_duty",
-          "import_fees", "warehouse", "last_mile", "partner_fee", "selling_fees", "returns", "income_tax", "carrying")
+          "import_fees", "warehouse", "last_mile", "partner_fee", "selling_fees", "returns", "income_tax", "export_vat",
+          "carrying")
 
 #: Every per-row numeric result with its unit.
 METRICS: Mapping[str, str] = MappingProxyType({

@@ -55,7 +55,7 @@ ScenarioOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress on stderr.")]
 GapOpt = Annotated[float, typer.Option("--gap", help="Relative optimality gap at which to stop (0.001 = 0.1%).")]
-DateOpt = Annotated[str | None, typer.Option("--date", help="Rules in force on this date (YYYY-MM-DD).")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="Rules in force on this date (YYYY-MM-DD; default today).")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed (sampling and search), 0 or more.")]
 
 

@@ -34,9 +34,11 @@ def chain(
 ) -> None:
     """Cost per unit and per year, lead time, capital and the winning channel for each product and market.
 
-    Each channel (9610 direct mail, 9710 B2B, 9810 overseas warehouse, 1210 bonded) shows its cheapest route.
-    The winner (marked *) is the cheapest channel whose 95th-percentile delivery time meets the market's promise.
-    Money is in the scenario currency per unit unless marked per year (k = thousands).
+    Each channel (9610 direct mail, 9710 B2B, 9810 overseas warehouse, 1210 bonded, 1039 market procurement from
+    a pilot market) shows its cheapest route. The winner (marked *) is the cheapest channel whose 95th-percentile
+    delivery time meets the market's promise; "next" is the runner-up and its extra cost. Rules are those in force
+    on --date (default: today); a date after the scenario's rules_verified warns. Money is in the scenario
+    currency per unit unless marked per year (k = thousands).
     """
     with guard():
         s = scenario_from(scenario)
@@ -57,7 +59,8 @@ def chain(
                           ("other", "right"), ("rebate", "right"),
                           ("margin", "right"), ("per year", "right"), ("p95 d", "right"), ("promise", "right"),
                           ("capital", "right"), ("next", "left")]:
-            table.add_column(col, justify="left" if just == "left" else "right", no_wrap=True)
+            table.add_column(col, justify="left" if just == "left" else "right", no_wrap=True,
+                             min_width=12 if col == "next" else None)
         prev = None
         for r in best.itertuples(index=False):
             key = (r.product, r.market)

@@ -248,14 +248,16 @@ def scenario_design(s: Scenario, *, date: dt.date | None = None, pooling: bool |
         use_opt.append(k)
         use_site.append(origin_site[(r.origin, p.id)])
         use_amount.append(float(units[k]))
+        # Warehouses and hubs must handle the peak season's rate: their yearly capacities are sized for it, so a
+        # flow uses peak_factor times its yearly mean (supply at the origin is yearly, not seasonal).
         if r.warehouse:
             use_opt.append(k)
             use_site.append(index[r.warehouse])
-            use_amount.append(float(units[k]))
+            use_amount.append(float(units[k]) * p.peak_factor)
         for g in {r.gateway, r.bonded} & hubs:
             use_opt.append(k)
             use_site.append(index[str(g)])
-            use_amount.append(float(units[k]) * p.unit_weight_kg)
+            use_amount.append(float(units[k]) * p.unit_weight_kg * p.peak_factor)
 
     markets = sorted(set(demand_market))
     options = tuple(DesignOption.of(k, p.id, r) for k, (p, r) in enumerate(zip(prods, route, strict=True)))

@@ -57,10 +57,25 @@ __all__ = ["BUILTIN_SCENARIOS", "NEW_FIELDS_DOC", "builtin", "builtin_text", "de
 #: them loads unchanged; :func:`defaulted_fields` says which of them it leaves at the default.
 NEW_FIELDS_DOC: dict[str, str] = {
     "scenario.rules_verified": "no verification date: no warning for later dates",
+    "finance.owh_customs_value": "9810 customs value computed (net cost plus computed_value_markup)",
+    "finance.computed_value_markup": "0: the 9810 customs value is the net purchase cost (plus CIF freight)",
+    "finance.parcel_returns": "returned parcels are written off",
     "finance.review_period_choices": "one review period, review_period_days, for every freight flow",
     "finance.insurance_rate": "no cargo insurance",
     "finance.income_tax_rate": "no income tax on deemed profit",
     "products[].skus": "each family is one SKU",
+    "products[].peak_factor": "no seasonal peak",
+    "products[].restock_share": "no returned unit is restocked",
+    "origins[].market_procurement_pilot": "no 1039 market-procurement channel",
+    "markets[].cross_border_last_mile": "parcels from a warehouse abroad priced as domestic",
+    "lanes[].lcl_per_m3": "container lanes ship whole boxes only",
+    "entries[].per_container": "drayage by shared truck, not per container",
+    "warehouses[].return_handling_per_unit": "returns handled at no cost",
+    "export_rules[].repaid_on_return": "rebates are never repaid",
+    "export_rules[].deemed_profit_rate": "no deemed-profit income tax",
+    "export_rules[].no_invoice": "invoice-less goods exempt without refund",
+    "destination_rules[].vat_postponed": "import VAT ties up cash until reclaimed",
+    "destination_rules[].formal_entry_threshold": "0: every bulk consignment is a formal entry",
     "products[].return_rate": "no returns",
     "markets[].selling": "no marketplace, payment or FX fees",
     "markets[].demand_response": "no sales lost to late delivery",
@@ -391,9 +406,9 @@ class _Builder:
             rebate_processing_days=n.num("rebate_processing_days"),
             vat_reclaim_days=n.num("vat_reclaim_days"),
             origin_handling_days=n.num("origin_handling_days"),
-            review_period_choices=tuple(
+            review_period_choices=tuple(sorted(
                 self.number(f"{n.path}.review_period_choices[{i}]", v, lo=0.0, hi=365.0, lo_open=True)
-                for i, v in enumerate(n.array("review_period_choices", []))),
+                for i, v in enumerate(n.array("review_period_choices", [])))),
             insurance_rate=n.num("insurance_rate", 0.0, hi=0.2),
             income_tax_rate=n.num("income_tax_rate", 0.0, hi=1.0),
             owh_customs_value=n.text("owh_customs_value", "computed", choices=("computed", "deductive")),
@@ -421,10 +436,14 @@ class _Builder:
             has_vat_invoices=n.flag("has_vat_invoices", True),
             skus=n.whole("skus", lo=1) if "skus" in n.data else 1,
             peak_factor=n.num("peak_factor", 1.0, lo=1.0, hi=10.0),
+            peak_share=n.num("peak_share", 0.25, hi=0.95),
             return_rate=n.nums("return_rate", {}, hi=0.95),
             restock_share=n.num("restock_share", 0.0, hi=1.0),
             source=n.source(),
         )
+        if p.peak_factor * p.peak_share >= 1.0:
+            self.fail(f"{n.path}.peak_share", f"a peak of {p.peak_factor:g}x the mean for {p.peak_share:g} of the "
+                      "year leaves no demand for the rest of it", "lower peak_share or peak_factor")
         if p.rebate_rate > p.cn_vat_rate:
             self.fail(f"{n.path}.rebate_rate", f"{p.rebate_rate:g} exceeds the VAT rate {p.cn_vat_rate:g}",
                       "a rebate cannot refund more VAT than was paid: lower rebate_rate to at most cn_vat_rate")
@@ -480,13 +499,17 @@ class _Builder:
         )
 
     def _entry(self, n: _Node) -> Entry:
-        return Entry(
+        entry = Entry(
             id=n.text("id"), name=n.text("name"), kind=n.text("kind", choices=ENTRY_KINDS), region=n.text("region"),
             lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180),
             clearance_mean_days=n.num("clearance_mean_days"), clearance_std_days=n.num("clearance_std_days"),
             fee_per_entry=n.num("fee_per_entry"), fee_per_parcel=n.num("fee_per_parcel"),
             per_container=n.num("per_container", 0.0), source=n.source(),
         )
+        if entry.kind == "airport" and entry.per_container > 0:
+            self.fail(f"{n.path}.per_container", "an airport takes no containers",
+                      "remove per_container from airport entries (it prices full-container drayage from a port)")
+        return entry
 
     def _lane(self, n: _Node) -> LaneSpec:
         lane = LaneSpec(
@@ -505,6 +528,9 @@ class _Builder:
             postal_duty_method=n.text("postal_duty_method", "ad_valorem", choices=("ad_valorem", "specific")),
             source=n.source(),
         )
+        if lane.postal_duty_method != "ad_valorem" and lane.mode != "postal":
+            self.fail(f"{n.path}.postal_duty_method", "only a postal lane elects a postal duty",
+                      "remove postal_duty_method, or set mode = \"postal\"")
         if lane.lcl_per_m3 > 0 and lane.per_container <= 0:
             self.fail(f"{n.path}.lcl_per_m3", "an LCL rate for a lane without a container price",
                       "set per_container (the full-box price), or write the LCL lane as its own lane with per_m3")
@@ -579,7 +605,8 @@ class _Builder:
             trigger=RebateTrigger(n.text("trigger", choices=[t.value for t in RebateTrigger])),
             declaration_lag_days=n.num("declaration_lag_days"), fee_per_kg=n.num("fee_per_kg", 0.0),
             deemed_profit_rate=n.num("deemed_profit_rate", 0.0, hi=1.0),
-            repaid_on_return=n.flag("repaid_on_return", False), source=n.source(),
+            repaid_on_return=n.flag("repaid_on_return", False),
+            no_invoice=n.text("no_invoice", "exempt", choices=("exempt", "deemed_sale")), source=n.source(),
         )
 
     def _destination_rule(self, n: _Node) -> DestinationRule:
@@ -594,7 +621,8 @@ class _Builder:
             additional_duty_rate=n.num("additional_duty_rate", 0.0, hi=5.0), vat_rate=n.num("vat_rate", hi=1.0),
             vat_threshold=n.num("vat_threshold"), valuation=n.text("valuation", choices=("FOB", "CIF")),
             vat_postponed=n.flag("vat_postponed", False),
-            formal_entry_threshold=n.num("formal_entry_threshold", 0.0), source=n.source(),
+            formal_entry_threshold=n.num("formal_entry_threshold", 0.0),
+            vat_adds_freight=n.flag("vat_adds_freight", False), source=n.source(),
         )
 
     def _period(self, n: _Node) -> tuple[dt.date, dt.date | None]:

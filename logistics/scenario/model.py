@@ -105,7 +105,8 @@ class Product:
     units_per_order: float = 1.0
     has_vat_invoices: bool = True
     skus: int = 1  # SKUs in the family: safety stock is held per SKU
-    peak_factor: float = 1.0  # peak-season demand over the mean: stock policies are set for the peak
+    peak_factor: float = 1.0  # peak-season demand over the mean
+    peak_share: float = 0.25  # share of the year the peak lasts (the rest runs below the mean)
     return_rate: Mapping[str, float] = field(default_factory=frozen_map)  # by market id or region, or "default"
     restock_share: float = 0.0  # share of returns to an overseas warehouse that go back to stock
     source: str = ""
@@ -335,6 +336,7 @@ class ExportRule:
     fee_per_kg: float
     deemed_profit_rate: float = 0.0  # income tax base as a share of revenue for exporters without invoices
     repaid_on_return: bool = False  # the rebate is repaid for goods returned, unsold or destroyed
+    no_invoice: str = "exempt"  # goods without purchase VAT invoices: "exempt" (nothing refunded) or "deemed_sale"
     source: str = ""
 
 
@@ -361,6 +363,7 @@ class DestinationRule:
     valuation: str
     vat_postponed: bool = False  # import VAT of bulk entries is accounted on the VAT return: no cash tied
     formal_entry_threshold: float = 0.0  # bulk consignments valued above it are formal entries
+    vat_adds_freight: bool = False  # import VAT on the value at the border although duty is on FOB (Australia)
     source: str = ""
 
 

@@ -171,7 +171,7 @@ def test_9710_customs_value_is_the_sale_price(s: Scenario, date: dt.date, rate: 
     """The partner pays retail * (1 - 0.30) less duty; with US FOB valuation the international freight and
     insurance come off, and the duty is part of the price, so
 
-    customs value  v = (60 * 0.70 - (line haul + insurance)) / (1 + rate)
+    customs value  v = (60 * 0.70 - import fees - (line haul + insurance)) / (1 + rate)
     duty           rate * v
 
     e.g. on 2026-03-01 with about 0.5 of freight: (42 - 0.5) / 1.44 = 28.8, duty 12.7; not the purchase cost
@@ -185,7 +185,7 @@ def test_9710_customs_value_is_the_sale_price(s: Scenario, date: dt.date, rate: 
         assert r["line_haul"] > 0  # the FOB deduction is not vacuous
         assert r["insurance"] > 0
         # 9710 has no drayage: the report's line haul is the FOB deduction's freight.
-        value = (HANDBAG_RETAIL * (1 - 0.30) - (r["line_haul"] + r["insurance"])) / (1 + rate)
+        value = (HANDBAG_RETAIL * (1 - 0.30) - r["import_fees"] - (r["line_haul"] + r["insurance"])) / (1 + rate)
         assert r["customs_value"] == _approx(value), r["route"]
         assert r["import_duty"] == _approx(rate * value), r["route"]
         assert r["import_duty"] == _approx(rate * r["customs_value"]), r["route"]
@@ -199,7 +199,7 @@ def test_apparel_without_invoices_gets_no_rebate_in_any_channel(s: Scenario) -> 
     """Panyu apparel has no purchase VAT invoices: VAT-exempt, nothing refunded, in 9610, 9710, 9810 and 1210.
 
     1039 is not offered: only the Huadu cluster is a market-procurement pilot, and it supplies handbags only.
-    9610 income tax on deemed profit: 0.05 * 0.04 * revenue, revenue 25 * (1 - 0.20) = 20 -> 0.04 a unit.
+    9610 income tax on deemed profit: 0.05 * 0.04 * revenue, revenue 25 * (1 - 0.25) = 18.75 -> 0.0375 a unit.
     """
     assert not s.product("apparel").has_vat_invoices
     pilots = [o for o in s.origins if o.market_procurement_pilot]
@@ -209,9 +209,9 @@ def test_apparel_without_invoices_gets_no_rebate_in_any_channel(s: Scenario) -> 
     assert set(df["channel"]) == {"9610", "9710", "9810", "1210"}
     assert (df["rebate"] == 0.0).all()
     tax = df[df["channel"] == "9610"]
-    revenue = 25.0 * (1 - 0.20)  # retail on kept sales
+    revenue = 25.0 * (1 - 0.25)  # retail on kept sales
     for value in tax["income_tax"]:
-        assert value == _approx(0.05 * 0.04 * revenue)  # 0.04 a unit
+        assert value == _approx(0.05 * 0.04 * revenue)  # 0.0375 a unit
 
 
 def test_apparel_with_invoices_gets_the_rebate_in_every_channel(s: Scenario) -> None:
@@ -531,3 +531,68 @@ def test_compute_on_gathered_rows_matches_the_report(s: Scenario) -> None:
     assert postal.any()
     np.testing.assert_allclose(out["import_duty"][postal], 1.20 * 60.0, rtol=1e-12)
     np.testing.assert_array_equal(out["landed_cost"], report["landed_cost"])
+
+
+# -- 9. Review fixes: seasons, deemed-sale VAT, GST on CIF, review period of parcels ---------------------------
+
+
+def test_safety_stock_is_the_average_of_peak_and_off_season() -> None:
+    """d = 100/day, cv 0.5, L = 20 d (std 0), R = 10, z = 2, one SKU; a peak of 1.5x for a quarter of the year.
+
+    peak     d = 150: SS = 2 * sqrt(30) * 0.5 * 150 = 821.584
+    off      d = 100 * (1 - 0.25 * 1.5) / 0.75 = 83.333: SS = 2 * sqrt(30) * 0.5 * 83.333 = 456.435
+    year     0.25 * 821.584 + 0.75 * 456.435 = 547.723, the same as without a season (2 * sqrt(30) * 50):
+             with variability as a coefficient of variation every term scales with d, so the year's average is
+             the mean's. The season matters only through what is not linear in d (whole boxes, storage tiers).
+    With 4 SKUs the demand term doubles: sqrt(4) = 2.
+    """
+    _, _, flat = stages.inventory(100.0, 0.5, 20.0, 0.0, 10.0, 2.0)
+    _, _, season = stages.inventory(100.0, 0.5, 20.0, 0.0, 10.0, 2.0, 1.0, 1.5, 0.25)
+    peak = 2 * math.sqrt(30) * 0.5 * 150
+    off = 2 * math.sqrt(30) * 0.5 * (100 * (1 - 0.25 * 1.5) / 0.75)
+    assert season == _approx(0.25 * peak + 0.75 * off)
+    assert flat == _approx(2 * math.sqrt(30) * 50)
+    _, _, four = stages.inventory(100.0, 0.5, 20.0, 0.0, 10.0, 2.0, 4.0)
+    assert four == _approx(2 * flat)
+    # An uncertain lead time keeps it linear: every term of the square root scales with d squared.
+    _, _, a = stages.inventory(100.0, 0.5, 20.0, 5.0, 10.0, 2.0)
+    _, _, b = stages.inventory(100.0, 0.5, 20.0, 5.0, 10.0, 2.0, 1.0, 1.5, 0.25)
+    assert b == _approx(a)
+
+
+def test_deemed_sale_vat_on_invoice_less_exports(s: Scenario) -> None:
+    """An export rule with no_invoice = "deemed_sale" taxes invoice-less goods as a domestic sale: output VAT
+    13/113 of the export value. Apparel (no invoices) by 9810: value = the computed goods value 6.00 / 1.13 * 1.10
+    = 5.84071, VAT 0.13 / 1.13 * 5.84071 = 0.67193 a unit; with the default (exempt) rule it is 0."""
+    from logistics.scenario import CustomsMode
+
+    rules = tuple(dataclasses.replace(r, no_invoice="deemed_sale") if r.mode == CustomsMode.OVERSEAS_WAREHOUSE
+                  else r for r in s.export_rules)
+    taxed = _routes(_frame(dataclasses.replace(s, export_rules=rules), "apparel", "de"), "9810")
+    plain = _routes(_frame(s, "apparel", "de"), "9810")
+    value = 6.00 / 1.13 * 1.10
+    assert taxed["export_vat"].to_numpy() == pytest.approx(np.full(len(taxed), 0.13 / 1.13 * value), rel=1e-12)
+    assert (plain["export_vat"] == 0.0).all()
+    assert (taxed["landed_cost"] - plain["landed_cost"]).to_numpy() == pytest.approx(0.13 / 1.13 * value)
+
+
+def test_australian_gst_is_on_the_value_at_the_border(s: Scenario) -> None:
+    """Australia values goods FOB for duty but levies GST on CIF + duty: a 9810 batch above AUD 1,000 pays
+    10% of (customs value + duty + line haul + insurance); the 10% on the customs value alone would miss the
+    freight."""
+    rows = _routes(_frame(s, "handbags", "au"), "9810")
+    assert len(rows) > 0
+    for _, r in rows.iterrows():
+        freight = r["line_haul"] + r["insurance"]  # 9810 line haul includes drayage after the border: see below
+        base = r["customs_value"] + r["import_duty"]
+        assert r["import_vat"] > 0.10 * base
+        assert r["import_vat"] < 0.10 * (base + freight) + 1e-9
+
+
+def test_parcel_rows_keep_the_scenario_review_period(s: Scenario) -> None:
+    """Parcels ship one order at a time: their stock at the seller keeps review_period_days (14), whatever the
+    freight rows choose from review_period_choices."""
+    assert s.finance.review_period_days == 14.0
+    df = _frame(s, "handbags", "us-west")
+    assert set(df[df["channel"].isin(["9610", "1210"])]["review_days"]) == {14.0}
+    assert set(df[df["channel"] == "9810"]["review_days"]) <= set(s.finance.review_period_choices)

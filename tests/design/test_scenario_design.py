@@ -95,3 +95,23 @@ def test_a_plain_instance_has_no_routes() -> None:
     r = solve_design(scenario_design(builtin()).instance, gap=1e-3, time_limit=60)
     with pytest.raises(LookupError, match="not built from a scenario"):
         r.option(0)
+
+
+def test_warehouses_are_sized_for_the_peak_season() -> None:
+    """A 9810 option uses its warehouse at peak_factor times its yearly units (apparel 1.3, electronics 1.4):
+    the yearly throughput capacity must carry the peak rate."""
+    from logistics import builtin
+    from logistics.design import scenario_design
+
+    s = builtin()
+    design = scenario_design(s)
+    inst = design.instance
+    peak = {p.id: p.peak_factor for p in s.products}
+    warehouses = {w.id for w in s.warehouses}
+    checked = 0
+    for o, site, amount in zip(inst.use_opt, inst.use_site, inst.use_amount, strict=True):
+        if inst.site_ids[site] in warehouses:
+            option = design.options[int(o)]
+            assert amount == pytest.approx(inst.demand_qty[inst.opt_demand[o]] * peak[option.product], rel=1e-12)
+            checked += 1
+    assert checked > 100

@@ -230,7 +230,7 @@ SA_DUTY = ("duty_rate = { US = 0.0, DE", "duty_rate = { zz = 0.05, US = 0.0, DE"
 
 def test_an_unreachable_market_is_named() -> None:
     e = _error(_edit(SA_DUTY, ("\n[design]\n", "\n" + SA_MARKET + "[design]\n")))
-    assert e.field == "markets[8]"
+    assert e.field == "markets[11]"
     assert e.problem == "market 'zz' has no path from any origin of 'cosmetics'"
     assert "region 'ZZ'" in e.fix
 
