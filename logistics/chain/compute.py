@@ -47,6 +47,11 @@ def compute(x: ChainInputs, *, block_rows: int = BLOCK_ROWS) -> dict[str, Any]:
     """
     if np.ndim(x.weight_kg) == 0 or len(x) <= block_rows:
         return _choose_review(x)
+    choices = np.asarray(x.review_choices, dtype=float)
+    if choices.shape[-1] > 1:
+        # The choice is a few cheap terms per candidate: one whole-array pass costs less than per-block calls.
+        review = _review_period(x, choices)
+        x = x.replace(review_days=review, review_choices=review[:, None])
     n = len(x)
     names = [f.name for f in fields(x)]
     out: dict[str, Any] = {}
@@ -77,76 +82,87 @@ def _review_period(x: ChainInputs, choices: Any) -> Any:
     the carrying cost of cycle and safety stock; storage the tiered charge of the dwell. Parcel rows keep the
     scenario's ``review_period_days``: their consignment is an order, whatever the period.
     """
-    d = np.asarray(x.units_per_year, dtype=float) / _DAYS_PER_YEAR
+    out = np.asarray(x.review_days, dtype=float) + np.zeros(len(x))
+    rows = np.nonzero(np.asarray(x.parcel) == 0.0)[0]
+    if rows.size == 0:
+        return out
+
+    def f(a: Any) -> Any:  # the freight rows of a per-row array
+        return np.asarray(a)[rows]
+
+    r_all = np.asarray(choices, dtype=float)[rows]
+    d = f(x.units_per_year) / _DAYS_PER_YEAR
     dd = np.maximum(d, 1e-12)
-    freight = np.asarray(x.parcel) == 0.0
-    is_owh = np.equal(x.channel, _OWH)
-    c_truck, t_dr, s_dr = stages.consolidation(x.weight_kg, x.volume_m3, x.dr_km, x.dr_per_kg_km, x.dr_kg_per_m3,
-                                               0.0, x.dr_days, 0.0)
-    net = np.divide(x.purchase_value, np.add(1.0, x.cn_vat_rate))
-    value = np.asarray(x.purchase_value) - stages.rebate_per_unit(x.purchase_value, x.cn_vat_rate, x.rebate_rate,
-                                                                 x.rebate_eligible)
+    channel = f(x.channel)
+    is_owh = np.equal(channel, _OWH)
+    w, v = f(x.weight_kg), f(x.volume_m3)
+    c_truck, t_dr, s_dr = stages.consolidation(w, v, f(x.dr_km), f(x.dr_per_kg_km), f(x.dr_kg_per_m3), 0.0,
+                                               f(x.dr_days), 0.0)
+    purchase, vat = f(x.purchase_value), f(x.cn_vat_rate)
+    net = purchase / (1.0 + vat)
+    value = purchase - stages.rebate_per_unit(purchase, vat, f(x.rebate_rate), f(x.rebate_eligible))
     # The lead time to the stock point (as in _compute_block; it does not depend on the period).
-    _, _, s_cons = stages.consolidation(x.weight_kg, x.volume_m3, x.fm_km, x.road_per_kg_km, x.road_kg_per_m3,
-                                        0.0, x.fm_days, 0.0)
-    wait_mean, wait_std = stages.uniform_wait(x.lh_departures)
-    ship_mean = (np.add(x.origin_days, x.fm_days) + np.asarray(x.gw_handling_days) + np.asarray(x.export_days)
-                 + np.asarray(x.lh_mean_days) + wait_mean + np.asarray(x.clear_mean_days))
-    ship_var = (np.square(s_cons) + np.square(x.lh_std_days) + np.square(wait_std)
-                + np.square(x.clear_std_days))
-    rep_mean, rep_std = stages.replenishment_lead_time(is_owh, np.equal(x.channel, _BONDED), x.supply_days,
-                                                       ship_mean, ship_var, t_dr, s_dr, x.wh_days, x.fm_days,
-                                                       x.bz_handling_days)
-    # Each term only on the freight rows it can touch: boxed lanes, regions with fees, warehouse stock.
-    box = np.nonzero(freight & (np.asarray(x.lh_per_container) > 0))[0]
-    feed = np.nonzero(freight & (np.asarray(x.fee_entry) >= 0).any(axis=-1))[0]
-    owh = np.nonzero(freight & is_owh)[0]
-    wt = (np.asarray(x.weight_kg)[box], np.asarray(x.volume_m3)[box], np.asarray(x.lh_per_container)[box],
-          np.asarray(x.lh_container_m3)[box], np.asarray(x.lh_container_kg)[box],
-          np.asarray(x.lh_container_fill)[box], np.asarray(x.lh_lcl_per_m3)[box])
-    per_box, truck_box = np.asarray(x.dr_per_container)[box], np.asarray(c_truck)[box]
-    fee_cols = tuple(np.asarray(a)[feed] for a in (x.fee_entry, x.fee_rate, x.fee_min, x.fee_max, x.fee_fixed))
+    fm_days = f(x.fm_days)
+    _, _, s_cons = stages.consolidation(w, v, f(x.fm_km), f(x.road_per_kg_km), f(x.road_kg_per_m3), 0.0, fm_days,
+                                        0.0)
+    wait_mean, wait_std = stages.uniform_wait(f(x.lh_departures))
+    ship_mean = (f(x.origin_days) + fm_days + f(x.gw_handling_days) + f(x.export_days) + f(x.lh_mean_days)
+                 + wait_mean + f(x.clear_mean_days))
+    ship_var = np.square(s_cons) + np.square(f(x.lh_std_days)) + np.square(wait_std) + np.square(f(x.clear_std_days))
+    rep_mean, rep_std = stages.replenishment_lead_time(is_owh, np.equal(channel, _BONDED), f(x.supply_days),
+                                                       ship_mean, ship_var, t_dr, s_dr, f(x.wh_days), fm_days,
+                                                       f(x.bz_handling_days))
+    # Each term only on the rows it can touch: boxed lanes, regions with fees, warehouse stock.
+    per_container = f(x.lh_per_container)
+    box = np.nonzero(per_container > 0)[0]
+    fee_entry = np.asarray(f(x.fee_entry))
+    feed = np.nonzero((fee_entry >= 0).any(axis=-1))[0]
+    owh = np.nonzero(is_owh)[0]
+    wt = (w[box], v[box], per_container[box], f(x.lh_container_m3)[box], f(x.lh_container_kg)[box],
+          f(x.lh_container_fill)[box], f(x.lh_lcl_per_m3)[box])
+    per_box, truck_box = f(x.dr_per_container)[box], np.asarray(c_truck)[box]
+    fee_cols = (fee_entry[feed], *(f(a)[feed] for a in (x.fee_rate, x.fee_min, x.fee_max, x.fee_fixed)))
     # Storage costs nothing while the dwell stays in a free first tier (none when the first tier is charged).
-    tiers_from, tiers_rate = np.asarray(x.wh_tier_from)[owh], np.asarray(x.wh_tier_rate)[owh]
+    tiers_from, tiers_rate = f(x.wh_tier_from)[owh], f(x.wh_tier_rate)[owh]
     free_until = np.where(tiers_rate[:, 0] > 0, 0.0, tiers_from[:, 1] if tiers_from.shape[-1] > 1 else np.inf)
-    holding_rate = np.multiply(x.cost_of_capital, value) / dd / _DAYS_PER_YEAR
+    holding_rate = f(x.cost_of_capital) * value / dd / _DAYS_PER_YEAR
     # The customs value per unit, as _compute_block sets it but for the freight in it (second order here).
-    b2b = np.equal(x.channel, _B2B) | np.equal(x.channel, _MP)
-    formal_rate = np.add(np.add(x.duty_rate, x.additional_duty_rate), x.measure_formal)
-    value_guess = np.where(b2b, np.multiply(x.retail_price, np.subtract(1.0, x.partner_fee_share)) / (1 + formal_rate),
-                           np.where(np.asarray(x.owh_deductive) > 0,
-                                    np.multiply(x.retail_price, np.subtract(1.0, x.deductive_deduction))
-                                    / (1 + formal_rate), net * np.add(1.0, x.computed_markup)))
-    best_r = np.asarray(x.review_days, dtype=float) + 0.0 * d  # parcel rows: the scenario's review period
-    best_cost = np.full(len(d), np.inf)
-    for k in range(choices.shape[1]):
-        r = choices[:, k]
+    retail = f(x.retail_price)
+    formal_rate = f(x.duty_rate) + f(x.additional_duty_rate) + f(x.measure_formal)
+    b2b = np.equal(channel, _B2B) | np.equal(channel, _MP)
+    deductive = retail * (1.0 - f(x.deductive_deduction)) / (1.0 + formal_rate)
+    value_guess = np.where(b2b, retail * (1.0 - f(x.partner_fee_share)) / (1.0 + formal_rate),
+                           np.where(f(x.owh_deductive) > 0, deductive, net * (1.0 + f(x.computed_markup))))
+    fixed_fee, threshold = f(x.fee_per_entry), f(x.formal_threshold)[feed]
+    no_box = np.where(per_container > 0, 0.0, c_truck)
+    demand_cv, z, skus = f(x.demand_cv), f(x.z), f(x.skus)
+    best_r = r_all[:, 0].copy()
+    best_cost = np.full(len(rows), np.inf)
+    for k in range(r_all.shape[1]):
+        r = r_all[:, k]
         batch = np.maximum(d * r, 1.0)
-        no_box = np.where(np.asarray(x.lh_per_container) > 0, 0.0, c_truck)
-        cost = np.asarray(x.fee_per_entry) / batch + no_box
-        _, cycle, safety = stages.inventory(d, x.demand_cv, rep_mean, rep_std, r, x.z, x.skus, x.peak_factor,
-                                            x.peak_share)
-        cost += holding_rate * (cycle + safety)
+        _, cycle, safety = stages.inventory(d, demand_cv, rep_mean, rep_std, r, z, skus)
+        cost = fixed_fee / batch + no_box + holding_rate * (cycle + safety)
         if box.size:
             c_box, boxes, lcl_share = stages.container_freight(batch[box], *wt)
-            c_dr = np.where((per_box > 0) & (boxes > 0), per_box * boxes / batch[box] + truck_box * lcl_share,
-                            truck_box)
-            cost[box] += c_box + c_dr
+            cost[box] += c_box + np.where((per_box > 0) & (boxes > 0),
+                                          per_box * boxes / batch[box] + truck_box * lcl_share, truck_box)
         if feed.size:
             cons_value = value_guess[feed] * batch[feed]  # decides formal entry and the ad valorem fees
-            code = np.where(cons_value > np.asarray(x.formal_threshold)[feed], 0.0, 1.0)
+            code = np.where(cons_value > threshold, 0.0, 1.0)
             cost[feed] += stages.import_fees(cons_value, code, *fee_cols) / batch[feed]
         if owh.size:
             dwell = np.asarray(safety)[owh] / dd[owh]
             paid = np.nonzero(dwell + r[owh] > free_until)[0]  # within the free days storage costs nothing
             if paid.size:
-                rows = owh[paid]
-                cost[rows] += np.asarray(x.volume_m3)[rows] * stages.storage_cost_per_m3(
-                    dwell[paid], dwell[paid] + r[rows], x.wh_tier_from[rows], x.wh_tier_rate[rows])
-        better = freight & (cost < best_cost - 1e-12)
+                at = owh[paid]
+                cost[at] += v[at] * stages.storage_cost_per_m3(dwell[paid], dwell[paid] + r[at], tiers_from[paid],
+                                                               tiers_rate[paid])
+        better = cost < best_cost - 1e-12
         best_r = np.where(better, r, best_r)
         best_cost = np.where(better, cost, best_cost)
-    return best_r
+    out[rows] = best_r
+    return out
 
 
 def _compute_block(x: ChainInputs) -> dict[str, Any]:
@@ -212,17 +228,16 @@ def _compute_block(x: ChainInputs) -> dict[str, Any]:
     deductive = retail * np.subtract(1.0, x.deductive_deduction) / (1.0 + rate)
     owh_goods = np.where(deductive_on, deductive, computed_goods)
     owh_value = np.where(deductive_on, deductive, computed_goods + np.multiply(cif, freight_in))
-    b2b_value = partner_gross / (1.0 + rate)
-    for _ in range(2):
-        customs_value = np.where(is_parcel, retail, np.where(is_b2b, b2b_value, owh_value))
-        # Entry type: postal items; otherwise formal above the region's formal-entry threshold, informal below.
-        cons_value = np.multiply(customs_value, n_cons)
-        formal = ~postal & (cons_value > np.asarray(x.formal_threshold))
-        entry_code = np.where(postal, 2.0, np.where(formal, 0.0, 1.0))
-        fee_cons = np.where(is_parcel, x.fee_per_parcel, x.fee_per_entry) + stages.import_fees(
-            cons_value, entry_code, x.fee_entry, x.fee_rate, x.fee_min, x.fee_max, x.fee_fixed)
-        b2b_value = (partner_gross - fee_cons / n_cons) / (1.0 + rate)
-    customs_value = np.where(is_parcel, retail, np.where(is_b2b, b2b_value, owh_value))
+    # The fees are priced on the value before they come off (they are a fraction of a percent of it).
+    customs_value = np.where(is_parcel, retail, np.where(is_b2b, partner_gross / (1.0 + rate), owh_value))
+    # Entry type: postal items; otherwise formal above the region's formal-entry threshold, informal below.
+    cons_value = np.multiply(customs_value, n_cons)
+    formal = ~postal & (cons_value > np.asarray(x.formal_threshold))
+    entry_code = np.where(postal, 2.0, np.where(formal, 0.0, 1.0))
+    fee_cons = np.where(is_parcel, x.fee_per_parcel, x.fee_per_entry) + stages.import_fees(
+        cons_value, entry_code, x.fee_entry, x.fee_rate, x.fee_min, x.fee_max, x.fee_fixed)
+    b2b_value = (partner_gross - fee_cons / n_cons) / (1.0 + rate)
+    customs_value = np.where(is_b2b, b2b_value, customs_value)
     # The de-minimis threshold is tested on the goods alone: a parcel's declared price, the B2B price, the
     # warehouse goods' value without freight.
     intrinsic = np.where(is_parcel, retail, np.where(is_b2b, b2b_value, owh_goods))
@@ -253,7 +268,7 @@ def _compute_block(x: ChainInputs) -> dict[str, Any]:
     rep_mean, rep_std = stages.replenishment_lead_time(is_owh, is_bonded, x.supply_days, ship_mean, ship_var, t_dr,
                                                        s_dr, x.wh_days, x.fm_days, x.bz_handling_days)
     _pipe_units, cycle_units, safety_units = stages.inventory(d, x.demand_cv, rep_mean, rep_std, x.review_days, x.z,
-                                                              x.skus, x.peak_factor, x.peak_share)
+                                                              x.skus)
     stock_days = np.divide(cycle_units + safety_units, np.maximum(d, 1e-12))
 
     # 6. Overseas warehouse: a unit's dwell is uniform over the batch's drain time after the safety stock.

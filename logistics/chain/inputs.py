@@ -51,8 +51,6 @@ class ChainInputs:
     units_per_order: Any
     units_per_year: Any
     skus: Any
-    peak_factor: Any
-    peak_share: Any
     return_rate: Any
     restock_share: Any
     deemed_profit_rate: Any
@@ -504,8 +502,6 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     pinv = np.array([1.0 if p.has_vat_invoices else 0.0 for p in prod])
     pupo = np.array([p.units_per_order for p in prod])
     pskus = np.array([float(p.skus) for p in prod])
-    ppeak = np.array([p.peak_factor for p in prod])
-    pshare = np.array([p.peak_share for p in prod])
     prestock = np.array([p.restock_share for p in prod])
     regions = _regions(s)
     duty = np.zeros((len(prod), len(s.markets), len(regions)))
@@ -569,7 +565,7 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
         channel=ch, parcel=rt.parcel[ri], weight_kg=pw[row_p], volume_m3=pv[row_p], purchase_value=ppur[row_p],
         retail_price=pret[row_p], cn_vat_rate=pvat[row_p], rebate_rate=prr[row_p], rebate_eligible=eligible,
         units_per_order=pupo[row_p], units_per_year=np.asarray(f.units_per_year, dtype=float),
-        skus=pskus[row_p], peak_factor=ppeak[row_p], peak_share=pshare[row_p],
+        skus=pskus[row_p],
         return_rate=np.where(is_b2b, 0.0, returns[row_p, mj]),  # the B2B partner handles its own returns
         restock_share=prestock[row_p], deemed_profit_rate=deemed, repaid_on_return=rules.repaid_on_return[ch],
         deemed_sale=np.where(pinv[row_p] > 0, 0.0, rules.deemed_sale[ch]),

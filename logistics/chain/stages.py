@@ -316,8 +316,7 @@ def last_mile(parcel_kg: ArrayLike, km: ArrayLike, band_max_kg: NDArray[np.float
 
 
 def inventory(daily_demand: ArrayLike, demand_cv: ArrayLike, lead_mean_days: ArrayLike, lead_std_days: ArrayLike,
-              review_days: ArrayLike, z: ArrayLike, skus: ArrayLike = 1.0, peak_factor: ArrayLike = 1.0,
-              peak_share: ArrayLike = 0.0) -> tuple[Num, Num, Num]:
+              review_days: ArrayLike, z: ArrayLike, skus: ArrayLike = 1.0) -> tuple[Num, Num, Num]:
     """Pipeline, cycle and safety stock (units) of a periodic-review order-up-to policy.
 
     ``pipeline = d L``; ``cycle = d R / 2``; for one item ``safety = z sqrt((R + L) sigma_d^2 + d^2 sigma_L^2)``
@@ -327,22 +326,14 @@ def inventory(daily_demand: ArrayLike, demand_cv: ArrayLike, lead_mean_days: Arr
     holds the sum of the SKUs' safety stocks: ``n z sqrt((R + L) sigma_d^2 / n + (d / n)^2 sigma_L^2)
     = z sqrt(n (R + L) sigma_d^2 + d^2 sigma_L^2)``, more than the family as one item by up to ``sqrt(n)``.
 
-    A season: for ``peak_share`` of the year demand runs at ``peak_factor * d`` and the rest of the year at
-    ``d (1 - share * factor) / (1 - share)``, so that the year's mean stays ``d``; the policy is reset per season
-    and the safety stock is the year's average of the two.
+    A seasonal peak does not change the year's average: with variability as a coefficient of variation every
+    term scales with the demand rate, so a policy reset per season averages to the value at the mean rate (the
+    peak matters for capacity, which the design sizes for it).
     """
     d = np.asarray(daily_demand, dtype=float)
-    p = np.asarray(peak_share, dtype=float)
-    f = np.asarray(peak_factor, dtype=float)
+    sd = np.multiply(demand_cv, d)
     exposure = np.add(review_days, lead_mean_days)
-
-    def safety_at(rate: NDArray[np.float64]) -> NDArray[np.float64]:
-        sd = np.multiply(demand_cv, rate)
-        return np.asarray(np.multiply(z, np.sqrt(np.multiply(skus, exposure) * sd**2
-                                                 + rate**2 * np.square(lead_std_days))))
-
-    off = d * np.clip(1.0 - p * f, 0.0, None) / np.maximum(1.0 - p, 1e-12)
-    safety = p * safety_at(d * f) + (1.0 - p) * safety_at(off)
+    safety = np.multiply(z, np.sqrt(np.multiply(skus, exposure) * sd**2 + d**2 * np.square(lead_std_days)))
     return d * np.asarray(lead_mean_days), d * np.asarray(review_days) / 2.0, safety
 
 

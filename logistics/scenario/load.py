@@ -436,14 +436,10 @@ class _Builder:
             has_vat_invoices=n.flag("has_vat_invoices", True),
             skus=n.whole("skus", lo=1) if "skus" in n.data else 1,
             peak_factor=n.num("peak_factor", 1.0, lo=1.0, hi=10.0),
-            peak_share=n.num("peak_share", 0.25, hi=0.95),
             return_rate=n.nums("return_rate", {}, hi=0.95),
             restock_share=n.num("restock_share", 0.0, hi=1.0),
             source=n.source(),
         )
-        if p.peak_factor * p.peak_share >= 1.0:
-            self.fail(f"{n.path}.peak_share", f"a peak of {p.peak_factor:g}x the mean for {p.peak_share:g} of the "
-                      "year leaves no demand for the rest of it", "lower peak_share or peak_factor")
         if p.rebate_rate > p.cn_vat_rate:
             self.fail(f"{n.path}.rebate_rate", f"{p.rebate_rate:g} exceeds the VAT rate {p.cn_vat_rate:g}",
                       "a rebate cannot refund more VAT than was paid: lower rebate_rate to at most cn_vat_rate")

@@ -105,8 +105,7 @@ class Product:
     units_per_order: float = 1.0
     has_vat_invoices: bool = True
     skus: int = 1  # SKUs in the family: safety stock is held per SKU
-    peak_factor: float = 1.0  # peak-season demand over the mean
-    peak_share: float = 0.25  # share of the year the peak lasts (the rest runs below the mean)
+    peak_factor: float = 1.0  # peak-season demand over the mean: warehouses and hubs are sized for it
     return_rate: Mapping[str, float] = field(default_factory=frozen_map)  # by market id or region, or "default"
     restock_share: float = 0.0  # share of returns to an overseas warehouse that go back to stock
     source: str = ""

@@ -536,28 +536,16 @@ def test_compute_on_gathered_rows_matches_the_report(s: Scenario) -> None:
 # -- 9. Review fixes: seasons, deemed-sale VAT, GST on CIF, review period of parcels ---------------------------
 
 
-def test_safety_stock_is_the_average_of_peak_and_off_season() -> None:
-    """d = 100/day, cv 0.5, L = 20 d (std 0), R = 10, z = 2, one SKU; a peak of 1.5x for a quarter of the year.
-
-    peak     d = 150: SS = 2 * sqrt(30) * 0.5 * 150 = 821.584
-    off      d = 100 * (1 - 0.25 * 1.5) / 0.75 = 83.333: SS = 2 * sqrt(30) * 0.5 * 83.333 = 456.435
-    year     0.25 * 821.584 + 0.75 * 456.435 = 547.723, the same as without a season (2 * sqrt(30) * 50):
-             with variability as a coefficient of variation every term scales with d, so the year's average is
-             the mean's. The season matters only through what is not linear in d (whole boxes, storage tiers).
-    With 4 SKUs the demand term doubles: sqrt(4) = 2.
-    """
-    _, _, flat = stages.inventory(100.0, 0.5, 20.0, 0.0, 10.0, 2.0)
-    _, _, season = stages.inventory(100.0, 0.5, 20.0, 0.0, 10.0, 2.0, 1.0, 1.5, 0.25)
-    peak = 2 * math.sqrt(30) * 0.5 * 150
-    off = 2 * math.sqrt(30) * 0.5 * (100 * (1 - 0.25 * 1.5) / 0.75)
-    assert season == _approx(0.25 * peak + 0.75 * off)
-    assert flat == _approx(2 * math.sqrt(30) * 50)
+def test_safety_stock_is_summed_over_skus() -> None:
+    """d = 100/day, cv 0.5, L = 20 d, R = 10, z = 2: one SKU holds 2 * sqrt(30) * 0.5 * 100 = 547.723; four SKUs
+    of 25/day each, independent, with the family's variability, hold sqrt(4) = 2 times that when the lead time
+    is certain, and 2 * sqrt(4 * 30 * 50**2 + 100**2 * 5**2) with a lead-time std of 5 days."""
+    _, _, one = stages.inventory(100.0, 0.5, 20.0, 0.0, 10.0, 2.0)
     _, _, four = stages.inventory(100.0, 0.5, 20.0, 0.0, 10.0, 2.0, 4.0)
-    assert four == _approx(2 * flat)
-    # An uncertain lead time keeps it linear: every term of the square root scales with d squared.
-    _, _, a = stages.inventory(100.0, 0.5, 20.0, 5.0, 10.0, 2.0)
-    _, _, b = stages.inventory(100.0, 0.5, 20.0, 5.0, 10.0, 2.0, 1.0, 1.5, 0.25)
-    assert b == _approx(a)
+    assert one == _approx(2 * math.sqrt(30) * 50)
+    assert four == _approx(2 * one)
+    _, _, varied = stages.inventory(100.0, 0.5, 20.0, 5.0, 10.0, 2.0, 4.0)
+    assert varied == _approx(2 * math.sqrt(4 * 30 * 50**2 + 100**2 * 5**2))
 
 
 def test_deemed_sale_vat_on_invoice_less_exports(s: Scenario) -> None:
