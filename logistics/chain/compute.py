@@ -314,6 +314,11 @@ def _compute_block(x: ChainInputs) -> dict[str, Any]:
                       np.where(reimport, 1.0, x.repaid_on_return))
     c_ret = np.where(is_b2b, 0.0, stages.returns_cost(r_ret, retail, reverse, recovered_share, recovered_value,
                                                       rebate, repaid))
+    # Stock never sold at an overseas warehouse is written off, and its departure rebate repaid (SAT 2025 No. 3
+    # settles by 30 April of the next year): per unit sold, the unsold share of the units shipped.
+    unsold = np.where(is_owh, np.asarray(x.unsold_share), 0.0)
+    c_ret = c_ret + unsold / np.maximum(1.0 - unsold, 1e-12) * (inbound_value + np.multiply(x.repaid_on_return,
+                                                                                           rebate))
 
     # 10. Income tax on deemed profit (exporters without purchase invoices, SAT 2019 No. 36 and measure 4), and
     # for rules that tax invoice-less exports as domestic sales, the output VAT on the export value.

@@ -53,6 +53,7 @@ class ChainInputs:
     skus: Any
     return_rate: Any
     restock_share: Any
+    unsold_share: Any
     deemed_profit_rate: Any
     repaid_on_return: Any
     deemed_sale: Any
@@ -567,7 +568,8 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
         units_per_order=pupo[row_p], units_per_year=np.asarray(f.units_per_year, dtype=float),
         skus=pskus[row_p],
         return_rate=np.where(is_b2b, 0.0, returns[row_p, mj]),  # the B2B partner handles its own returns
-        restock_share=prestock[row_p], deemed_profit_rate=deemed, repaid_on_return=rules.repaid_on_return[ch],
+        restock_share=prestock[row_p], unsold_share=np.array([p.unsold_share for p in prod])[row_p],
+        deemed_profit_rate=deemed, repaid_on_return=rules.repaid_on_return[ch],
         deemed_sale=np.where(pinv[row_p] > 0, 0.0, rules.deemed_sale[ch]),
         fm_km=rt.fm_km[ri], fm_days=rt.fm_days[ri], road_per_kg_km=rt.road_per_kg_km[ri],
         road_kg_per_m3=rt.road_kg_per_m3[ri], gw_handling_per_kg=rt.gw_handling_per_kg[ri],

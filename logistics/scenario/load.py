@@ -66,6 +66,7 @@ NEW_FIELDS_DOC: dict[str, str] = {
     "products[].skus": "each family is one SKU",
     "products[].peak_factor": "no seasonal peak",
     "products[].restock_share": "no returned unit is restocked",
+    "products[].unsold_share": "all overseas-warehouse stock is sold",
     "origins[].market_procurement_pilot": "no 1039 market-procurement channel",
     "markets[].cross_border_last_mile": "parcels from a warehouse abroad priced as domestic",
     "lanes[].lcl_per_m3": "container lanes ship whole boxes only",
@@ -438,6 +439,7 @@ class _Builder:
             peak_factor=n.num("peak_factor", 1.0, lo=1.0, hi=10.0),
             return_rate=n.nums("return_rate", {}, hi=0.95),
             restock_share=n.num("restock_share", 0.0, hi=1.0),
+            unsold_share=n.num("unsold_share", 0.0, hi=0.5),
             source=n.source(),
         )
         if p.rebate_rate > p.cn_vat_rate:

@@ -108,6 +108,7 @@ class Product:
     peak_factor: float = 1.0  # peak-season demand over the mean: warehouses and hubs are sized for it
     return_rate: Mapping[str, float] = field(default_factory=frozen_map)  # by market id or region, or "default"
     restock_share: float = 0.0  # share of returns to an overseas warehouse that go back to stock
+    unsold_share: float = 0.0  # share of overseas-warehouse stock never sold (written off at the settlement)
     source: str = ""
 
     def rate_for(self, table: Mapping[str, float], market: Market) -> float:

@@ -398,6 +398,7 @@ def test_9810_returns_restock_and_repay(s: Scenario) -> None:
     rebate is repaid on the 20% not restocked (SAT 2025 No. 3).
 
     returns        0.10 * (60 refunded + last mile + 4.0 - 0.8 * inbound value + 0.2 * rebate)
+                   + 0.02 / 0.98 * (inbound value + rebate)   (2% of the stock never sold, written off)
     inbound value  goods - rebate + consolidation + export + line haul (drayage included) + insurance + duty + fees
     margin         60 - landed cost (the refund is in the returns stage)
     """
@@ -412,13 +413,15 @@ def test_9810_returns_restock_and_repay(s: Scenario) -> None:
         inbound = (r["goods"] - r["rebate"] + r["consolidation"] + r["export_clearance"] + r["line_haul"]
                    + r["insurance"] + r["import_duty"] + r["import_fees"])
         expected = 0.10 * (60.0 + r["last_mile"] + 4.0 - 0.8 * inbound + 0.2 * r["rebate"])
+        # 2% of the stock is never sold: 0.02 / 0.98 units written off per unit sold, the rebate repaid on them.
+        expected += 0.02 / 0.98 * (inbound + r["rebate"])
         assert r["returns"] == _approx(expected), r["route"]
         assert r["margin"] == _approx(60.0 - r["landed_cost"]), r["route"]
 
 
 def test_no_returns_cost_nothing(s: Scenario) -> None:
-    """With a return rate of 0 no row has a returns cost, and the margin is the whole retail price less cost."""
-    df = _frame(_with_product(s, "handbags", return_rate={"default": 0.0}), "handbags", "us-west")
+    """With no returns and no unsold stock no row has a returns cost, and the margin is retail less cost."""
+    df = _frame(_with_product(s, "handbags", return_rate={"default": 0.0}, unsold_share=0.0), "handbags", "us-west")
     assert (df["channel"] == "9810").any()
     assert (df["returns"] == 0.0).all()
     consumer = df[df["channel"].isin(["9610", "9810", "1210"])]
