@@ -136,13 +136,36 @@ def _review_period(x: ChainInputs, choices: Any) -> Any:
     fixed_fee, threshold = f(x.fee_per_entry), f(x.formal_threshold)[feed]
     no_box = np.where(per_container > 0, 0.0, c_truck)
     demand_cv, z, skus = f(x.demand_cv), f(x.z), f(x.skus)
+    # Holding and storage per unit do not depend on the demand rate (cycle and safety stock are in days of
+    # demand), so they are priced once per flow class, on one row of each, unless a caller has made the rows of
+    # a class differ.
+    klass = np.asarray(f(x.flow_class), dtype=np.int64)
+    _, first, inverse = np.unique(klass, return_index=True, return_inverse=True)
+    rep_mean, rep_std = np.asarray(rep_mean, dtype=float), np.asarray(rep_std, dtype=float)
+    same = all(np.array_equal(a[first][inverse], a) for a in (rep_mean, rep_std, demand_cv, value, skus, z,
+                                                               holding_rate * dd, v))
+    pick = first if same else np.arange(len(rows))
+    spread = inverse if same else np.arange(len(rows))
+    owh_c = np.nonzero(is_owh[pick])[0]
     best_r = r_all[:, 0].copy()
     best_cost = np.full(len(rows), np.inf)
     for k in range(r_all.shape[1]):
         r = r_all[:, k]
+        rc = r[pick]
+        # Days of stock: cycle R/2 plus safety stock over the daily demand (the same for any units per year).
+        _, cycle, safety = stages.inventory(1.0, demand_cv[pick], rep_mean[pick], rep_std[pick], rc, z[pick],
+                                            skus[pick])
+        per_class = (holding_rate * dd)[pick] * (cycle + safety)
+        if owh_c.size:
+            dwell = np.asarray(safety)[owh_c]
+            paid = np.nonzero(dwell + rc[owh_c] > free_until[np.searchsorted(owh, pick[owh_c])])[0]
+            if paid.size:
+                at = owh_c[paid]
+                oi = np.searchsorted(owh, pick[at])
+                per_class[at] += v[pick[at]] * stages.storage_cost_per_m3(dwell[paid], dwell[paid] + rc[at],
+                                                                          tiers_from[oi], tiers_rate[oi])
         batch = np.maximum(d * r, 1.0)
-        _, cycle, safety = stages.inventory(d, demand_cv, rep_mean, rep_std, r, z, skus)
-        cost = fixed_fee / batch + no_box + holding_rate * (cycle + safety)
+        cost = fixed_fee / batch + no_box + per_class[spread]
         if box.size:
             c_box, boxes, lcl_share = stages.container_freight(batch[box], *wt)
             cost[box] += c_box + np.where((per_box > 0) & (boxes > 0),
@@ -151,13 +174,6 @@ def _review_period(x: ChainInputs, choices: Any) -> Any:
             cons_value = value_guess[feed] * batch[feed]  # decides formal entry and the ad valorem fees
             code = np.where(cons_value > threshold, 0.0, 1.0)
             cost[feed] += stages.import_fees(cons_value, code, *fee_cols) / batch[feed]
-        if owh.size:
-            dwell = np.asarray(safety)[owh] / dd[owh]
-            paid = np.nonzero(dwell + r[owh] > free_until)[0]  # within the free days storage costs nothing
-            if paid.size:
-                at = owh[paid]
-                cost[at] += v[at] * stages.storage_cost_per_m3(dwell[paid], dwell[paid] + r[at], tiers_from[paid],
-                                                               tiers_rate[paid])
         better = cost < best_cost - 1e-12
         best_r = np.where(better, r, best_r)
         best_cost = np.where(better, cost, best_cost)

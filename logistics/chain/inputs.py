@@ -40,6 +40,7 @@ class ChainInputs:
     """Per-row parameters of every stage (arrays of equal length, or floats for one row)."""
 
     channel: Any
+    flow_class: Any  # product x route: rows of one class share every input but their units per year
     parcel: Any
     weight_kg: Any
     volume_m3: Any
@@ -563,7 +564,8 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     choices = np.asarray(fin.review_period_choices or (fin.review_period_days,), dtype=float)
     lane_postal = rt.postal[ri]
     return ChainInputs(
-        channel=ch, parcel=rt.parcel[ri], weight_kg=pw[row_p], volume_m3=pv[row_p], purchase_value=ppur[row_p],
+        channel=ch, flow_class=row_p * max(len(f.routes), 1) + ri, parcel=rt.parcel[ri], weight_kg=pw[row_p],
+        volume_m3=pv[row_p], purchase_value=ppur[row_p],
         retail_price=pret[row_p], cn_vat_rate=pvat[row_p], rebate_rate=prr[row_p], rebate_eligible=eligible,
         units_per_order=pupo[row_p], units_per_year=np.asarray(f.units_per_year, dtype=float),
         skus=pskus[row_p],

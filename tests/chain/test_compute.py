@@ -134,3 +134,17 @@ def test_blocked_compute_equals_single_pass(inputs) -> None:  # type: ignore[no-
     blocked = compute(inputs, block_rows=7)
     for key, col in whole.items():
         np.testing.assert_array_equal(blocked[key], col, err_msg=key)
+
+
+def test_review_choice_per_class_equals_per_row(all_inputs) -> None:  # type: ignore[no-untyped-def]
+    """The review period is priced once per flow class (product x route) when its rows share every input but
+    their units; rows made to differ within a class (a what-if on some of them) are priced one by one, and both
+    give what pricing every row on its own gives."""
+    x = all_inputs
+    alone = x.replace(flow_class=np.arange(len(x)))
+    np.testing.assert_array_equal(compute(x)["review_days"], compute(alone)["review_days"])
+    # Lengthen the transit of every other row: classes now mix two lead times.
+    days = np.where(np.arange(len(x)) % 2 == 0, x.lh_mean_days, x.lh_mean_days + 30.0)
+    mixed = x.replace(lh_mean_days=days)
+    np.testing.assert_array_equal(compute(mixed)["review_days"],
+                                  compute(mixed.replace(flow_class=np.arange(len(x))))["review_days"])
