@@ -19,7 +19,14 @@ from logistics.cli._common import (
     scenario_from,
 )
 from logistics.io import atomic_write_text
-from logistics.scenario import builtin_text, channel_routes, defaulted_fields, load_scenario, write_scenario
+from logistics.scenario import (
+    builtin_text,
+    channel_routes,
+    defaulted_fields,
+    load_scenario,
+    synth_scenario,
+    write_scenario,
+)
 
 __all__ = ["app"]
 
@@ -78,6 +85,28 @@ def validate(
             out.print("fields left at their defaults (docs/scenario.md, 'Older scenario files'):", highlight=False)
             for note in notes:
                 out.print(f"  {escape(note)}", highlight=False)
+
+
+@app.command("synth")
+def synth(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT.toml", help="Where to write the scenario.",
+                                             dir_okay=False)],
+    products: Annotated[int, typer.Option("--products", help="Product families.")] = 5,
+    markets: Annotated[int, typer.Option("--markets", help="Markets (real cities).")] = 8,
+    warehouses: Annotated[int, typer.Option("--warehouses", help="Overseas warehouse candidates.")] = 8,
+    clusters: Annotated[int, typer.Option("--clusters", help="Seller clusters around Guangzhou.")] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same scenario).")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT.toml if it exists.")] = False,
+) -> None:
+    """Write a generated scenario of the given size: real cities, the built-in regions' rules and tariffs."""
+    with guard():
+        if out_file.exists() and not force:
+            raise fail(f"{out_file}: already exists. Fix: pass --force to overwrite it, or choose another name")
+        s = synth_scenario(products, markets, warehouses, clusters, seed=seed)
+        write_scenario(s, out_file)
+        demand = sum(1 for m in s.markets for v in m.demand_per_year.values() if v > 0)
+        out.print(f"wrote {out_file}: {len(s.products)} products, {len(s.markets)} markets, {len(s.warehouses)} "
+                  f"warehouse candidates, {len(s.origins)} clusters, {demand} demand rows", highlight=False)
 
 
 @app.command("export")

@@ -43,6 +43,7 @@ from logistics.scenario.model import (
 from logistics.scenario.routes import ChannelRoute, ScenarioNetwork, build_network, channel_routes
 from logistics.scenario.routing_data import Fleet, LastMileSpec, PickupSpec, RoutingData
 from logistics.scenario.screening import SITE_KINDS, Flight, ScreeningData, ScreeningFlow, ScreeningSite
+from logistics.scenario.synth import synth_scenario
 
 __all__ = [
     "BUILTIN_SCENARIOS",
@@ -90,6 +91,6 @@ __all__ = [
     "defaulted_fields",
     "dump_scenario",
     "load_scenario",
-    "parse_scenario",
+    "parse_scenario", "synth_scenario",
     "write_scenario",
 ]
