@@ -105,10 +105,10 @@ def _review_period(x: ChainInputs, choices: Any) -> Any:
     fm_days = f(x.fm_days)
     _, _, s_cons = stages.consolidation(w, v, f(x.fm_km), f(x.road_per_kg_km), f(x.road_kg_per_m3), 0.0, fm_days,
                                         0.0)
-    wait_mean, wait_std = stages.uniform_wait(f(x.lh_departures))
-    ship_mean = (f(x.origin_days) + fm_days + f(x.gw_handling_days) + f(x.export_days) + f(x.lh_mean_days)
-                 + wait_mean + f(x.clear_mean_days))
-    ship_var = np.square(s_cons) + np.square(f(x.lh_std_days)) + np.square(wait_std) + np.square(f(x.clear_std_days))
+    t_lh, s_lh = stages.line_haul_time(f(x.lh_mean_days), f(x.lh_std_days), f(x.lh_departures))
+    _, ship_mean, ship_var = stages.shipping_time(f(x.origin_days), fm_days + f(x.gw_handling_days),
+                                                  f(x.export_days), s_cons, t_lh, s_lh, f(x.clear_mean_days),
+                                                  f(x.clear_std_days))
     rep_mean, rep_std = stages.replenishment_lead_time(is_owh, np.equal(channel, _BONDED), f(x.supply_days),
                                                        ship_mean, ship_var, t_dr, s_dr, f(x.wh_days), fm_days,
                                                        f(x.bz_handling_days))
@@ -168,8 +168,7 @@ def _review_period(x: ChainInputs, choices: Any) -> Any:
         cost = fixed_fee / batch + no_box + per_class[spread]
         if box.size:
             c_box, boxes, lcl_share = stages.container_freight(batch[box], *wt)
-            cost[box] += c_box + np.where((per_box > 0) & (boxes > 0),
-                                          per_box * boxes / batch[box] + truck_box * lcl_share, truck_box)
+            cost[box] += c_box + stages.container_drayage(per_box, boxes, batch[box], truck_box, lcl_share)
         if feed.size:
             cons_value = value_guess[feed] * batch[feed]  # decides formal entry and the ad valorem fees
             code = np.where(cons_value > threshold, 0.0, 1.0)
@@ -218,9 +217,7 @@ def _compute_block(x: ChainInputs) -> dict[str, Any]:
                                                        x.lh_container_kg, x.lh_container_fill, x.lh_lcl_per_m3)
     c_lh = c_lh + c_box
     c_truck, t_dr, s_dr = stages.consolidation(w, v, x.dr_km, x.dr_per_kg_km, x.dr_kg_per_m3, 0.0, x.dr_days, 0.0)
-    by_box = np.asarray(x.dr_per_container) > 0
-    c_dr = np.where(by_box & (boxes > 0), np.multiply(x.dr_per_container, boxes) / batch
-                    + np.multiply(c_truck, lcl_share), c_truck)
+    c_dr = stages.container_drayage(x.dr_per_container, boxes, batch, c_truck, lcl_share)
     c_ins = np.multiply(x.insurance_rate, np.divide(x.purchase_value, np.add(1.0, x.cn_vat_rate)) + c_lh)
 
     # 4. Import clearance at the import country. Freight moves in batches of d*R units; parcels one order at a
@@ -276,11 +273,10 @@ def _compute_block(x: ChainInputs) -> dict[str, Any]:
                              * np.subtract(1.0, x.vat_postponed))
 
     # 5. Replenishment lead time to the stock point, and inventory there.
-    road_days = x.fm_days + x.gw_handling_days
-    to_departure = np.add(x.origin_days, road_days) + t_exp
+    to_departure, ship_mean, ship_var = stages.shipping_time(x.origin_days, x.fm_days + x.gw_handling_days, t_exp,
+                                                             s_cons, t_lh, s_lh, x.clear_mean_days,
+                                                             x.clear_std_days)
     var_to_departure = np.square(s_cons)
-    ship_mean = to_departure + t_lh + x.clear_mean_days
-    ship_var = var_to_departure + np.square(s_lh) + np.square(x.clear_std_days)
     rep_mean, rep_std = stages.replenishment_lead_time(is_owh, is_bonded, x.supply_days, ship_mean, ship_var, t_dr,
                                                        s_dr, x.wh_days, x.fm_days, x.bz_handling_days)
     _pipe_units, cycle_units, safety_units = stages.inventory(d, x.demand_cv, rep_mean, rep_std, x.review_days, x.z,

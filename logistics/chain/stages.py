@@ -21,6 +21,7 @@ __all__ = [
     "cash_days",
     "chargeable_kg",
     "consolidation",
+    "container_drayage",
     "container_freight",
     "customer_lead_time",
     "export_clearance",
@@ -30,11 +31,13 @@ __all__ = [
     "last_mile",
     "late_share",
     "line_haul",
+    "line_haul_time",
     "overseas_warehouse",
     "rebate_days",
     "rebate_per_unit",
     "replenishment_lead_time",
     "returns_cost",
+    "shipping_time",
     "storage_cost_per_m3",
     "uniform_wait",
 ]
@@ -118,10 +121,43 @@ def line_haul(weight_kg: ArrayLike, volume_m3: ArrayLike, items_per_parcel: Arra
     box_share = np.where(np.asarray(per_container) > 0, box_share, 0.0)
     cost = (np.multiply(per_kg, charge) + np.multiply(per_m3, v) + np.divide(per_item, items_per_parcel)
             + np.multiply(per_container, box_share) + np.multiply(np.multiply(per_kg_km, charge), km))
-    wait_mean, wait_std = uniform_wait(departures_per_week)
-    mean = np.add(transit_mean_days, wait_mean)
-    std = np.sqrt(np.square(transit_std_days) + np.square(wait_std))
+    mean, std = line_haul_time(transit_mean_days, transit_std_days, departures_per_week)
     return cost, mean, std
+
+
+def line_haul_time(transit_mean_days: ArrayLike, transit_std_days: ArrayLike,
+                   departures_per_week: ArrayLike) -> tuple[Num, Num]:
+    """Days from goods ready at the gateway to arrival: the wait for the next departure plus the transit."""
+    wait_mean, wait_std = uniform_wait(departures_per_week)
+    return np.add(transit_mean_days, wait_mean), np.sqrt(np.square(transit_std_days) + np.square(wait_std))
+
+
+def shipping_time(origin_days: ArrayLike, road_days: ArrayLike, export_days: ArrayLike, road_std: ArrayLike,
+                  line_haul_mean: ArrayLike, line_haul_std: ArrayLike, clearance_mean: ArrayLike,
+                  clearance_std: ArrayLike) -> tuple[Num, Num, Num]:
+    """From the supplier's goods ready to import clearance done: origin handling, the road to the gateway and
+    its handling, export clearance, the line haul and import clearance (variances of road, line haul and
+    clearance add).
+
+    Returns
+    -------
+    to_departure, ship_mean, ship_var
+        Days to departure, days to clearance done and its variance.
+    """
+    to_departure = np.add(np.add(origin_days, road_days), export_days)
+    ship_mean = to_departure + np.add(line_haul_mean, clearance_mean)
+    ship_var = np.square(road_std) + np.square(line_haul_std) + np.square(clearance_std)
+    return to_departure, ship_mean, ship_var
+
+
+def container_drayage(per_container: ArrayLike, boxes: ArrayLike, batch_units: ArrayLike, truck_cost: ArrayLike,
+                      lcl_share: ArrayLike) -> Num:
+    """Drayage from the entry per unit: full boxes at ``per_container`` each (terminal handling and the box's
+    truck), the LCL part of the batch by the shared truck; all by truck where the entry has no box price or the
+    batch fills none."""
+    by_box = (np.asarray(per_container) > 0) & (np.asarray(boxes) > 0)
+    return np.where(by_box, np.multiply(per_container, boxes) / np.asarray(batch_units)
+                    + np.multiply(truck_cost, lcl_share), truck_cost)
 
 
 def container_freight(batch_units: ArrayLike, weight_kg: ArrayLike, volume_m3: ArrayLike,

@@ -592,11 +592,7 @@ class _Builder:
     def _export_rule(self, n: _Node) -> ExportRule:
         codes = [m.value for m in CustomsMode]
         mode = CustomsMode(n.text("mode", choices=codes))
-        start = n.date("effective_from")
-        end = n.date("effective_to", optional=True)
-        assert start is not None
-        if end is not None and end <= start:
-            self.fail(f"{n.path}.effective_to", "ends before it starts", "set effective_to after effective_from")
+        start, end = self._period(n)
         return ExportRule(
             mode=mode, effective_from=start, effective_to=end,
             rebate=n.text("rebate", choices=("full", "invoice", "none")),
@@ -608,11 +604,7 @@ class _Builder:
         )
 
     def _destination_rule(self, n: _Node) -> DestinationRule:
-        start = n.date("effective_from")
-        end = n.date("effective_to", optional=True)
-        assert start is not None
-        if end is not None and end <= start:
-            self.fail(f"{n.path}.effective_to", "ends before it starts", "set effective_to after effective_from")
+        start, end = self._period(n)
         return DestinationRule(
             region=n.text("region"), effective_from=start, effective_to=end, currency=n.text("currency"),
             duty_threshold=n.num("duty_threshold"), flat_duty_per_line=n.num("flat_duty_per_line", 0.0),
@@ -624,6 +616,7 @@ class _Builder:
         )
 
     def _period(self, n: _Node) -> tuple[dt.date, dt.date | None]:
+        """A rule's ``[effective_from, effective_to)``, refusing one that ends before it starts."""
         start = n.date("effective_from")
         end = n.date("effective_to", optional=True)
         assert start is not None
