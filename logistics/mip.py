@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from ortools.math_opt.python import mathopt
 from ortools.math_opt.solvers import highs_pb2
 
-__all__ = ["SOLVERS", "cutoff_proved", "found_solution", "parameters", "proved_infeasible", "relative_gap", "run",
-           "solver_type"]
+__all__ = ["SOLVERS", "MipProgress", "cutoff_proved", "found_solution", "parameters", "parse_progress",
+           "proved_infeasible", "relative_gap", "run", "solver_type"]
 
 #: MIP solvers by their CLI name.
 SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP, "cpsat": mathopt.SolverType.CP_SAT}
@@ -55,9 +57,40 @@ def parameters(solver: str, seconds: float, gap: float, *, cutoff: float | None 
     return params
 
 
-def run(model: mathopt.Model, solver: str, params: mathopt.SolveParameters) -> mathopt.SolveResult:
-    """Solve ``model`` with the named solver."""
-    return mathopt.solve(model, solver_type(solver), params=params)
+def run(model: mathopt.Model, solver: str, params: mathopt.SolveParameters,
+        log: Callable[[Sequence[str]], None] | None = None) -> mathopt.SolveResult:
+    """Solve ``model`` with the named solver; ``log`` receives the solver's log lines (nothing is printed)."""
+    return mathopt.solve(model, solver_type(solver), params=params, msg_cb=log)
+
+
+@dataclass(frozen=True, slots=True)
+class MipProgress:
+    """One row of a branch-and-bound log: the incumbent (None before the first), the bound and the time."""
+
+    incumbent: float | None
+    bound: float
+    seconds: float
+
+
+def parse_progress(line: str) -> MipProgress | None:
+    """The incumbent and bound of a HiGHS branch-and-bound log row, None for any other line.
+
+    HiGHS writes rows like ``S  0  0  0  0.00%  2753.3  11779.7  84.11%  627  32  0  380  0.1s`` (source, nodes
+    in process and in queue, leaves, explored share, best bound, best solution, gap, cuts, rows in the LP,
+    conflicts, LP iterations, time).
+    """
+    tokens = line.split()
+    if tokens and len(tokens[0]) == 1 and tokens[0].isalpha():
+        tokens = tokens[1:]
+    if len(tokens) != 12 or not tokens[3].endswith("%") or not tokens[11].endswith("s"):
+        return None
+    try:
+        bound = float(tokens[4])
+        incumbent = None if tokens[5] in ("inf", "-inf") else float(tokens[5])
+        seconds = float(tokens[11][:-1])
+    except ValueError:
+        return None
+    return MipProgress(incumbent, bound, seconds)
 
 
 def found_solution(result: mathopt.SolveResult) -> bool:

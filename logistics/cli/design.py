@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,6 +31,7 @@ from logistics.cli._common import (
     rules_warnings,
 )
 from logistics.design import DesignInfeasibleError, DesignResult, read_orlib_cflp, scenario_design, solve_design
+from logistics.errors import InfeasibleError
 from logistics.io import atomic_write_json
 from logistics.scenario import DesignData, Scenario, load_scenario
 
@@ -41,7 +43,7 @@ app = typer.Typer(help="Network design: open warehouses and hubs, route every pr
 
 
 def _progress(quiet: bool):  # type: ignore[no-untyped-def]
-    return None if quiet else (lambda line: err.print(line, highlight=False))
+    return None if quiet else (lambda line: err.print(line, highlight=False, soft_wrap=True))
 
 
 def _settings(s: Scenario, max_wh: int | None, min_wh: int | None, budget: float | None, target: float | None,
@@ -60,11 +62,19 @@ def _settings(s: Scenario, max_wh: int | None, min_wh: int | None, budget: float
 
 def _solve_scenario(s: Scenario, cfg: DesignData, force_open: list[str] | None, force_closed: list[str] | None,
                     time_limit: float, gap: float, solver: str, n_best: int, quiet: bool,
-                    date: str | None = None) -> DesignResult:
+                    date: str | None = None, started: float | None = None) -> DesignResult:
+    """Build and solve the design of ``s``; ``time_limit`` counts from ``started`` (now by default), so the
+    caller's loading time is inside it."""
+    started = time.perf_counter() if started is None else started
+    progress = _progress(quiet)
     design = scenario_design(s, date=parse_date(date), settings=cfg, forced_open=frozenset(force_open or ()),
                            forced_closed=frozenset(force_closed or ()))
-    return solve_design(design, time_limit=time_limit, gap=gap, solver=solver, n_best=n_best,
-                        progress=_progress(quiet))
+    if progress is not None:
+        inst = design.instance
+        progress(f"[{time.perf_counter() - started:7.1f} s] build: {len(inst.demand_ids):,} demand rows, "
+                 f"{inst.n_options:,} options, {inst.n_sites:,} sites")
+    return solve_design(design, time_limit=time_limit, gap=gap, solver=solver, n_best=n_best, progress=progress,
+                        started=started)
 
 
 def _geojson(s: Scenario, result: DesignResult) -> dict[str, object]:
@@ -146,31 +156,47 @@ def design_cmd(
     """Design the network of the scenario (the built-in Guangzhou one by default); exit 1 if no plan is feasible."""
     if ctx.invoked_subcommand is not None:
         return
+    started = time.perf_counter()
     with guard():
         check_time_limit(time_limit)
         if gap < 0:
             raise fail(f"--gap: {gap:g} must be >= 0. Fix: pass e.g. --gap 0.001")
         s = load_scenario(scenario)
+        if not (quiet or as_json):
+            err.print(f"[{time.perf_counter() - started:7.1f} s] load: {s.name}, {len(s.markets):,} markets, "
+                      f"{len(s.products):,} products, {len(s.warehouses):,} warehouse candidates", highlight=False,
+                      soft_wrap=True)
         cfg = _settings(s, max_warehouses, min_warehouses, budget, service_target, service_penalty, single_sourcing,
                         pooling)
         when = parse_date(date)
         warnings = rules_warnings(s, when)
+        # With --price-promise the second design gets the last third of the limit.
+        first = time_limit * (2 / 3 if price_promise else 1.0)
         try:
-            result = _solve_scenario(s, cfg, force_open, force_closed, time_limit, gap, solver.value, n_best,
-                                     quiet or as_json, when.isoformat())
+            result = _solve_scenario(s, cfg, force_open, force_closed, first, gap, solver.value, n_best,
+                                     quiet or as_json, when.isoformat(), started)
         except DesignInfeasibleError as exc:
             if as_json:
                 print_json({"instance": s.name, "status": "infeasible", "diagnosis": list(exc.diagnosis)})
             raise
-        promise = None
+        promise: dict[str, Any] | None = None
+        other: DesignResult | None = None
         if price_promise:
             # The same design without a service target: the difference is what the promise costs a year.
             free = dataclasses.replace(cfg, service_target=0.0, service_penalty=None)
-            other = _solve_scenario(s, free, force_open, force_closed, time_limit, gap, solver.value, 0, True,
-                                    when.isoformat())
-            promise = {"service_target": cfg.service_target, "objective_without_target": other.objective,
-                       "cost_per_year": result.objective - other.objective,
-                       "open_without_target": list(other.open_sites)}
+            left = started + time_limit - time.perf_counter()
+            try:
+                if left < 0.5:
+                    raise InfeasibleError("no time left")
+                other = _solve_scenario(s, free, force_open, force_closed, left, gap, solver.value, 0, True,
+                                        when.isoformat())
+            except InfeasibleError:
+                warnings = [*warnings, "--price-promise: no plan without the target in the time left; raise "
+                            "--time-limit to price the promise"]
+            if other is not None:
+                promise = {"service_target": cfg.service_target, "objective_without_target": other.objective,
+                           "cost_per_year": result.objective - other.objective,
+                           "open_without_target": list(other.open_sites)}
         if geojson is not None:
             atomic_write_json(geojson, _geojson(s, result))
         if as_json:
@@ -180,7 +206,9 @@ def design_cmd(
         else:
             out.print(f"rules of {when}", highlight=False)
             _print(result, s.finance.currency)
-            if promise:
+            for w in warnings if price_promise and promise is None else ():
+                err.print(f"warning: {w}", highlight=False)
+            if promise and other is not None:
                 out.print(f"promise: the service target {cfg.service_target:g} costs "
                           f"{promise['cost_per_year']:,.0f} {s.finance.currency} a year over the best plan without "
                           f"it (open then: {', '.join(other.open_sites) or 'none'})", highlight=False)

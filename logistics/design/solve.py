@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,8 +48,9 @@ from numpy.typing import NDArray
 from ortools.math_opt.python import mathopt
 
 from logistics import mip
-from logistics.design.instance import DesignInstance, Evaluation, Plan, evaluate
+from logistics.design.instance import DesignInstance, Evaluation, InfeasiblePlanError, Plan, evaluate
 from logistics.design.lagrange import LagrangianFixing, lagrangian_fixing
+from logistics.design.reduce import reduce_instance
 from logistics.design.scenario import ChosenFlow, DesignOption, ScenarioDesign
 from logistics.errors import InfeasibleError
 from logistics.solving import Limits, SolveSummary, Status
@@ -57,6 +59,8 @@ __all__ = ["SOLVERS", "DesignInfeasibleError", "DesignResult", "RunnerUp", "solv
 
 SOLVERS = mip.SOLVERS
 _PRESOLVE_MIN_OPTIONS = 20_000
+_RESCUE_MIN_OPTIONS = 20_000  # below it the MIP's own heuristics find a plan in a second
+_RUNNER_UP_SHARE = 0.15  # of the time left, per runner-up
 _TOL = 1e-6
 
 Progress = Callable[[str], None]
@@ -174,11 +178,24 @@ class DesignResult:
 # The model
 
 
-def _breakpoints(inst: DesignInstance) -> list[list[float]]:
-    """Initial breakpoints per pooling term: 0 and Vmax / 4^j, j = 0..6 (refined around incumbents later)."""
+def _max_variance(inst: DesignInstance) -> NDArray[np.float64]:
+    """Per pooling term, the largest pooled variance a plan can reach: every demand on its most variable option
+    of the term."""
+    n_dem = len(inst.demand_ids)
+    key = inst.pm_term * n_dem + inst.opt_demand[inst.pm_opt]
+    order = np.argsort(key, kind="stable")
+    k_sorted = key[order]
+    starts = np.nonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]])[0] if len(key) else np.zeros(0, dtype=np.int64)
     vmax = np.zeros(len(inst.pool_site))
-    np.add.at(vmax, inst.pm_term, inst.pm_var)
-    return [[0.0, *sorted(float(v) / 4.0**j for j in range(7))] if v > 0 else [0.0] for v in vmax]
+    if len(starts):
+        np.add.at(vmax, k_sorted[starts] // n_dem, np.maximum.reduceat(inst.pm_var[order], starts))
+    return vmax
+
+
+def _breakpoints(inst: DesignInstance) -> list[list[float]]:
+    """Initial breakpoints per pooling term: 0 and the largest reachable variance, one secant (refined around
+    incumbents later). A one-segment term needs no binaries: its secant is a cost per unit of variance."""
+    return [[0.0, float(v)] if v > 0 else [0.0] for v in _max_variance(inst)]
 
 
 @dataclass
@@ -342,15 +359,24 @@ def _site_rows(model: mathopt.Model, inst: DesignInstance, y: dict[int, mathopt.
 
 
 def _pooling_rows(model: mathopt.Model, inst: DesignInstance, bps: list[list[float]],
-                  x: list[mathopt.Variable | None], y: dict[int, mathopt.Variable]) -> list[mathopt.LinearExpression]:
-    """Rows (9): the piecewise-linear pooled safety stock of every pooling term; returns its cost terms."""
+                  x: list[mathopt.Variable | None], y: dict[int, mathopt.Variable]
+                  ) -> tuple[list[mathopt.LinearExpression], NDArray[np.float64]]:
+    """Rows (9): the piecewise-linear pooled safety stock of every pooling term of two or more segments; returns
+    its cost terms, and the cost per option of the one-segment terms (the secant slope times the variance)."""
     pool_cost: list[mathopt.LinearExpression] = []
+    linear = np.zeros(inst.n_options)
+    one = np.array([len(b) == 2 for b in bps], dtype=bool)
+    if len(inst.pm_term) and len(bps):
+        top = np.array([b[-1] if len(b) >= 2 else 1.0 for b in bps])
+        slope = inst.pool_coef / np.sqrt(np.maximum(top, 1e-300))
+        on = one[inst.pm_term]
+        np.add.at(linear, inst.pm_opt[on], (slope[inst.pm_term] * inst.pm_var)[on])
     pooled: list[list[tuple[int, float]]] = [[] for _ in inst.pool_site]
     for t, o, v in zip(inst.pm_term, inst.pm_opt, inst.pm_var, strict=True):
-        if x[o] is not None:
+        if x[o] is not None and not (len(bps) and one[t]):
             pooled[t].append((int(o), float(v)))
     for t, b in enumerate(bps):  # (9)
-        if len(b) < 2 or not pooled[t]:
+        if len(b) < 3 or not pooled[t]:
             continue
         s = int(inst.pool_site[t])
         # Variances reach 1e10 and more (units squared): the rows are written in units of the largest breakpoint,
@@ -370,7 +396,7 @@ def _pooling_rows(model: mathopt.Model, inst: DesignInstance, bps: list[list[flo
                                     == mathopt.fast_sum(parts_v), name=f"pool[{inst.pool_label[t]}]")
         model.add_linear_constraint(mathopt.fast_sum(ws) <= y.get(s, 1.0))
         pool_cost.append(float(inst.pool_coef[t]) * math.sqrt(scale) * mathopt.fast_sum(parts_c))
-    return pool_cost
+    return pool_cost, linear
 
 
 def _cover_and_nogood_rows(model: mathopt.Model, inst: DesignInstance, y: dict[int, mathopt.Variable],
@@ -402,7 +428,7 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
     bulk = _bulk_rows(model, inst, xid, y, elastic, slacks)
     shortfall = _service_rows(model, inst, x, elastic, slacks)
     fixed_cost = _site_rows(model, inst, y, elastic, slacks)
-    pool_cost = _pooling_rows(model, inst, bps, x, y)
+    pool_cost, pool_linear = _pooling_rows(model, inst, bps, x, y)
     _cover_and_nogood_rows(model, inst, y, nogoods)
     if elastic:
         model.minimize(mathopt.fast_sum(slacks.penalty))
@@ -410,7 +436,8 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
     else:
         soft = mathopt.fast_sum(float(inst.service_penalty or 0.0) * sf for sf in shortfall.values())
         model.minimize(fixed_cost + mathopt.fast_sum(pool_cost) + soft)
-        x_cost = inst.opt_cost[live].astype(float)  # the variable costs join the objective with rows (1)-(3)
+        # The variable costs (and the one-segment pooling terms) join the objective with rows (1)-(3).
+        x_cost = (inst.opt_cost + pool_linear)[live].astype(float)
     built = _with_rows(model, bulk, xid[live] if len(x_cost) else np.zeros(0, dtype=np.int64), x_cost)
     get = built.get_variable
 
@@ -522,7 +549,7 @@ def _transport_plan(inst: DesignInstance, open_mask: NDArray[np.bool_], solver: 
     """Best assignment for a fixed set of open facilities (an LP); None when infeasible."""
     fixed_open = open_mask.copy()
     fixed_closed = ~open_mask & inst.openable
-    m = _build(inst, [], fixed_open, fixed_closed, [])
+    m = _build(inst, _breakpoints(inst), fixed_open, fixed_closed, [])
     res = mip.run(m.model, "highs", _params(solver, seconds, 1e-9))
     if not mip.found_solution(res):
         return None
@@ -600,15 +627,44 @@ def _binding(inst: DesignInstance, ev: Evaluation, plan: Plan) -> tuple[str, ...
     return tuple(out)
 
 
-def _diagnose(inst: DesignInstance, solver: str, seconds: float) -> tuple[str, ...]:
-    """Slack-based diagnosis: minimize the scaled violations of the soft-able constraints and report the ones
-    that stay positive (markets short of their promise target, capacities exceeded, counts, budget)."""
+def _precheck(inst: DesignInstance) -> tuple[str, ...]:
+    """What makes the instance infeasible whatever opens, found without a solve: a demand whose every option
+    passes a site forced closed, or a hard promise target that even every promise-keeping option cannot meet."""
+    closed = np.array([s in inst.forced_closed for s in inst.site_ids], dtype=bool)
+    dead = np.zeros(inst.n_options, dtype=bool)
+    dead[inst.use_opt[closed[inst.use_site]]] = True
+    alive = np.bincount(inst.opt_demand[~dead], minlength=len(inst.demand_ids))
+    out = [f"demand {inst.demand_ids[d]} has no option through a site that may open"
+           for d in np.nonzero(alive == 0)[0][:5]]
+    if inst.service_penalty is None and inst.service_target:
+        can = np.zeros(len(inst.demand_ids), dtype=bool)
+        can[inst.opt_demand[~dead & inst.opt_meets]] = True
+        markets = np.array(inst.demand_market)
+        for m, alpha in inst.service_target.items():
+            rows = markets == m
+            total = float(inst.demand_qty[rows].sum())
+            reach = float(inst.demand_qty[rows & can].sum()) / total if total > 0 else 1.0
+            if reach < alpha - 1e-9:
+                out.append(f"market {m} cannot meet its promise target: at best {reach:.4f} of its demand within the "
+                           f"promise, target {alpha:.4f}")
+    return tuple(out)
+
+
+def _diagnose(inst: DesignInstance, solver: str, deadline: float) -> tuple[str, ...]:
+    """Slack-based diagnosis within ``deadline``: minimize the scaled violations of the soft-able constraints and
+    report the ones that stay positive (markets short of their promise target, capacities exceeded, counts,
+    budget)."""
+    seconds = deadline - time.perf_counter()
     none = np.zeros(inst.n_sites, dtype=bool)
+    if seconds < 0.5 or _build_seconds(inst, none) > seconds:
+        return ("the diagnosis of the constraints at fault needs more time than the limit left: raise --time-limit",)
     m = _build(inst, _breakpoints(inst), none, none.copy(), [], elastic=True)
-    res = mip.run(m.model, solver, _params(solver, seconds, 1e-6))
+    res = mip.run(m.model, solver, _params(solver, deadline - time.perf_counter(), 1e-6))
     if not mip.found_solution(res):
-        return ("even with every capacity, target, count and budget relaxed there is no plan: some demand has "
-                "no option through a site that may open",)
+        if mip.proved_infeasible(res):
+            return ("even with every capacity, target, count and budget relaxed there is no plan: some demand has "
+                    "no option through a site that may open",)
+        return ("the diagnosis of the constraints at fault needs more time than the limit left: raise --time-limit",)
     vals = res.variable_values()
     out = []
     markets = np.array(inst.demand_market)
@@ -635,10 +691,57 @@ def _build_seconds(inst: DesignInstance, fixed_closed: NDArray[np.bool_]) -> flo
     return 3e-5 * int(live.sum())
 
 
+class _Clock:
+    """Elapsed time since the command started, and the progress lines that carry it."""
+
+    def __init__(self, start: float, progress: Progress | None) -> None:
+        self.start = start
+        self.progress = progress
+        self.phase = "mip"
+        self._last = -math.inf
+        self._incumbent: float | None = None
+
+    def say(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(f"[{time.perf_counter() - self.start:7.1f} s] {text}")
+
+    def solver_log(self, lines: Sequence[str]) -> None:
+        """Report the solver's incumbent, bound and gap: at each new incumbent, else every 5 seconds."""
+        if self.progress is None:
+            return
+        for line in lines:
+            row = mip.parse_progress(line)
+            if row is None:
+                continue
+            now = time.perf_counter()
+            if row.incumbent == self._incumbent and now - self._last < 5.0:
+                continue
+            self._last, self._incumbent = now, row.incumbent
+            inc = "none yet" if row.incumbent is None else f"{row.incumbent:,.2f}"
+            bound = f"{row.bound:,.2f}" if math.isfinite(row.bound) else "none yet"
+            gap = ("" if row.incumbent is None or not math.isfinite(row.bound)
+                   else f", gap {mip.relative_gap(row.incumbent, row.bound):.3%}")
+            self.say(f"{self.phase}: incumbent {inc}, bound {bound}{gap} (MIP objective)")
+
+
+class _NoPlanInTime(Exception):
+    """The solver stopped at its time limit without a plan (and none was known)."""
+
+    def __init__(self, bound: float) -> None:
+        super().__init__("no plan in the time given")
+        self.bound = bound
+
+
 def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: float, fixed_open: NDArray[np.bool_],
                 fixed_closed: NDArray[np.bool_], nogoods: list[frozenset[int]], incumbent: Plan | None,
-                progress: Progress | None) -> tuple[Plan, Evaluation, float, str, int] | None:
-    """The refinement loop for one MIP (with its no-good cuts); None when infeasible."""
+                clock: _Clock) -> tuple[Plan, Evaluation, float, str, int] | None:
+    """The refinement loop for one MIP (with its no-good cuts); None when infeasible.
+
+    Raises
+    ------
+    _NoPlanInTime
+        When the time ran out before any plan was found.
+    """
     bps = _breakpoints(inst)
     best: tuple[Plan, Evaluation] | None = None
     if incumbent is not None:
@@ -647,13 +750,19 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
     it = 0
     while True:
         it += 1
-        if best is not None and _build_seconds(inst, fixed_closed) > deadline - time.perf_counter():
+        if _build_seconds(inst, fixed_closed) > deadline - time.perf_counter():
+            if best is None:
+                raise _NoPlanInTime(bound)
             # Building the model alone would overrun the limit: return the known plan and the bound so far.
             return best[0], best[1], bound, "time_limit", it - 1
         m = _build(inst, bps, fixed_open, fixed_closed, nogoods)
         left = deadline - time.perf_counter()
-        cutoff = best[1].objective * (1 + 1e-9) if best is not None and not len(inst.pool_site) else None
-        res = mip.run(m.model, solver, _params(solver, left, gap / 2, cutoff))
+        # A known plan's exact cost is a valid cutoff: the MIP under-estimates every plan's cost, so a plan that
+        # truly beats it also beats it in the MIP.
+        cutoff = best[1].objective * (1 + 1e-9) if best is not None else None
+        clock.say(f"{clock.phase}: MIP {it} built ({len(m.x)} options, {len(bps) and sum(len(b) > 2 for b in bps)} "
+                  f"refined pooling terms), {left:.1f} s left")
+        res = mip.run(m.model, solver, _params(solver, left, gap / 2, cutoff), log=clock.solver_log)
         term = res.termination.reason
         if mip.proved_infeasible(res):
             if best is None:
@@ -662,16 +771,15 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
         bound = max(bound, res.termination.objective_bounds.dual_bound)
         if not mip.found_solution(res):
             if best is None:
-                raise InfeasibleError(f"{inst.name}: the solver found no plan in the time given "
-                                      f"({term.name.lower()}). Fix: raise --time-limit")
+                raise _NoPlanInTime(bound)
             return best[0], best[1], bound, "time_limit", it
         plan = _extract(inst, m, res)
         ev = evaluate(inst, plan)
         if best is None or ev.objective < best[1].objective:
             best = (plan, ev)
         now_gap = mip.relative_gap(best[1].objective, bound)
-        if progress is not None:
-            progress(f"solve {it}: plan {best[1].objective:,.2f}, bound {bound:,.2f}, gap {now_gap:.4%}")
+        clock.say(f"{clock.phase}: solve {it}: plan {best[1].objective:,.2f} (exact), bound {bound:,.2f}, "
+                  f"gap {now_gap:.4%}")
         if now_gap <= gap or not len(inst.pool_site):
             status = "optimal" if now_gap <= gap or term == mathopt.TerminationReason.OPTIMAL else "time_limit"
             return best[0], best[1], bound, status, it
@@ -689,10 +797,46 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
             return best[0], best[1], bound, "optimal" if term == mathopt.TerminationReason.OPTIMAL else "time_limit", it
 
 
+def _rescue_eligible(inst: DesignInstance, solver: str) -> bool:
+    """The fallback plan needs every site openable at once: no alternative sizes, counts or budget."""
+    return (solver == "highs" and inst.n_options >= _RESCUE_MIN_OPTIONS and inst.max_open is None
+            and inst.budget is None and len(set(inst.site_group)) == inst.n_sites)
+
+
+def _rescue(inst: DesignInstance, solver: str, deadline: float) -> Plan | None:
+    """A feasible plan without branching, run on the second core beside the MIP: open every site that may open,
+    solve the assignment LP, then close the sites it leaves unused (free: the flows stay the same)."""
+    may = inst.openable & ~np.array([s in inst.forced_closed for s in inst.site_ids], dtype=bool)
+    got = _transport_plan(inst, may, solver, deadline - time.perf_counter())
+    if got is None:
+        return None
+    plan = got[0]
+    used = np.zeros(inst.n_sites)
+    np.add.at(used, inst.use_site, plan.shares[inst.use_opt])
+    keep = frozenset(s for i, s in enumerate(inst.site_ids)
+                     if s in plan.open_sites and (used[i] > _TOL or s in inst.forced_open))
+    lean = Plan(keep, plan.shares)
+    try:
+        evaluate(inst, lean)
+    except InfeasiblePlanError:
+        return plan  # a minimum count keeps the unused ones open
+    return lean
+
+
+def _split(deadline: float, n_best: int) -> float:
+    """When the best plan's search ends: it gets the time but a share for each runner-up (at most half)."""
+    left = deadline - time.perf_counter()
+    return deadline - left * min(0.5, _RUNNER_UP_SHARE * n_best)
+
+
 def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float = 60.0, gap: float = 1e-4,
                  solver: str = "highs", n_best: int = 0, progress: Progress | None = None,
-                 limits: Limits | None = None) -> DesignResult:
+                 limits: Limits | None = None, started: float | None = None) -> DesignResult:
     """Solve the design MIP to within ``gap`` (relative) or until ``time_limit`` seconds.
+
+    The options that can never be chosen are dropped first (:mod:`logistics.design.reduce`); every plan is
+    judged on the full instance. Large instances get a fallback plan from the second core (all sites open, the
+    assignment LP, the unused sites closed) while the MIP runs, so a plan is returned whenever either finds one.
 
     Parameters
     ----------
@@ -700,60 +844,140 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
         The instance, or a :class:`ScenarioDesign` (the instance with the chain route of every option, which the
         result then carries: :meth:`DesignResult.option`, :meth:`DesignResult.chosen_flows`).
     time_limit
-        Seconds for the whole call; the best plan and its bound are returned when it runs out.
+        Seconds for the whole call, counted from ``started``; the best plan and its bound are returned when it
+        runs out.
     gap
         Relative gap at which a plan counts as optimal.
     solver
         ``highs`` (default), ``scip`` or ``cpsat``.
     n_best
-        How many runner-up plans to find, each with a set of open warehouses different from all before.
+        How many runner-up plans to find, each with a set of open warehouses different from all before. They
+        share up to half of the time; one that is not found in its share is left out.
     progress
-        Called with a line of text after each MIP.
+        Called with a line of text at each phase and solver incumbent (elapsed time, incumbent, bound, gap).
     limits
         When given, its ``time_limit`` and ``gap`` replace the two arguments of those names.
+    started
+        ``time.perf_counter()`` when the caller's clock started (loading and building the scenario count
+        against the limit); now by default.
 
     Raises
     ------
     DesignInfeasibleError
         When no plan meets the constraints; its ``diagnosis`` names the markets and capacities at fault.
+    InfeasibleError
+        When the time ran out before any plan was found.
     ValueError
         For a time limit <= 0, a gap < 0 or an unknown solver.
     """
     limits = limits or Limits(time_limit=time_limit, gap=gap)
     time_limit, gap = limits.time_limit, limits.gap
     mip.solver_type(solver)  # an unknown name is a ValueError before any work
-    inst, options = ((problem.instance, problem.options) if isinstance(problem, ScenarioDesign)
-                     else (problem, ()))
-    t0 = time.perf_counter()
+    original, options = ((problem.instance, problem.options) if isinstance(problem, ScenarioDesign)
+                         else (problem, ()))
+    t0 = time.perf_counter() if started is None else started
     deadline = t0 + time_limit
+    clock = _Clock(t0, progress)
+    reduction = None if original.is_plain_cflp else reduce_instance(original)
+    inst = original if reduction is None else reduction.instance
+    if reduction is not None:
+        clock.say(f"reduce: {original.n_options:,} options, {inst.n_options:,} can be chosen; "
+                  f"{reduction.stats['capacities_dropped']:.0f} capacities cannot bind")
+
+    def lift(plan: Plan) -> Plan:
+        return plan if reduction is None else reduction.lift(plan)
+
+    obvious = _precheck(inst)
+    if obvious:
+        raise DesignInfeasibleError(f"{original.name}: no plan meets the constraints: " + "; ".join(obvious), obvious)
     fixed_open, fixed_closed, incumbent, stats = _presolve(inst, solver, deadline)
-    if stats and progress is not None:
-        progress(f"Lagrangian presolve: bound {stats['lagrangian_bound']:,.2f}, plan {stats['heuristic_cost']:,.2f}, "
-                 f"{stats['fixed_closed']:.0f} sites fixed closed and {stats['fixed_open']:.0f} open")
-    out = _solve_once(inst, solver=solver, gap=gap, deadline=deadline, fixed_open=fixed_open,
-                      fixed_closed=fixed_closed, nogoods=[], incumbent=incumbent, progress=progress)
-    if out is None:
-        diagnosis = _diagnose(inst, solver, max(deadline - time.perf_counter(), 5.0))
-        raise DesignInfeasibleError(f"{inst.name}: no plan meets the constraints: " + "; ".join(diagnosis),
+    if stats:
+        clock.say(f"Lagrangian presolve: bound {stats['lagrangian_bound']:,.2f}, plan {stats['heuristic_cost']:,.2f}, "
+                  f"{stats['fixed_closed']:.0f} sites fixed closed and {stats['fixed_open']:.0f} open")
+    main_end = _split(deadline, n_best)
+    pool = ThreadPoolExecutor(1) if _rescue_eligible(inst, solver) else None
+    spare = pool.submit(_rescue, inst, solver, main_end) if pool is not None else None
+    try:
+        try:
+            out = _solve_once(inst, solver=solver, gap=gap, deadline=main_end, fixed_open=fixed_open,
+                              fixed_closed=fixed_closed, nogoods=[], incumbent=incumbent, clock=clock)
+            no_plan_bound = None
+        except _NoPlanInTime as exc:
+            out, no_plan_bound = None, exc.bound
+        fallback = spare.result() if spare is not None else None
+        if fallback is not None:
+            clock.say(f"fallback (every site open, the assignment LP, unused sites closed): plan "
+                      f"{evaluate(inst, fallback).objective:,.2f}")
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    if out is None and no_plan_bound is None:
+        clock.phase = "diagnosis"
+        clock.say("diagnosis: the MIP has no plan; finding the constraints at fault")
+        diagnosis = _diagnose(inst, solver, deadline)
+        raise DesignInfeasibleError(f"{original.name}: no plan meets the constraints: " + "; ".join(diagnosis),
                                     diagnosis)
-    plan, ev, bound, status, iters = out
-    runner_ups: list[RunnerUp] = []
-    nogoods = [frozenset(inst.site_index(s) for s in plan.open_sites if inst.counted[inst.site_index(s)])]
-    for _ in range(n_best):
-        if time.perf_counter() >= deadline:
-            break
-        # The fixings hold for plans cheaper than the best one only, so runner-ups are searched without them.
-        none = np.zeros(inst.n_sites, dtype=bool)
-        nxt = _solve_once(inst, solver=solver, gap=gap, deadline=deadline, fixed_open=none, fixed_closed=none.copy(),
-                          nogoods=nogoods, incumbent=None, progress=progress)
-        if nxt is None:
-            break
-        p2, ev2, b2, _, _ = nxt
-        opened = tuple(s for s in inst.site_ids if s in p2.open_sites and inst.counted[inst.site_index(s)])
-        runner_ups.append(RunnerUp(opened, ev2.objective, b2))
-        nogoods.append(frozenset(inst.site_index(s) for s in opened))
+    if out is None:
+        if fallback is None:
+            raise InfeasibleError(f"{original.name}: the solver found no plan in the time given. Fix: raise "
+                                  "--time-limit")
+        ev_f = evaluate(inst, fallback)
+        out = (fallback, ev_f, no_plan_bound if no_plan_bound is not None else -math.inf, "time_limit", 0)
+        clock.say(f"the MIP found no plan in its time: the fallback plan {ev_f.objective:,.2f}")
+    elif fallback is not None:
+        ev_f = evaluate(inst, fallback)
+        if ev_f.objective < out[1].objective - 1e-9 * abs(out[1].objective):
+            out = (fallback, ev_f, out[2], "optimal" if mip.relative_gap(ev_f.objective, out[2]) <= gap
+                   else "time_limit", out[4])
+    plan, _, bound, status, iters = out
+    plan = lift(plan)
+    ev = evaluate(original, plan)  # the judge: the full instance
+    found = _runner_ups(inst, original, lift, plan, solver, gap, deadline, n_best, clock)
+    if found and min(r[1].objective for r in found) < ev.objective:
+        # A runner-up search can find a cheaper plan than a search stopped at its gap: the cheapest is the best
+        # plan, and the best plan so far becomes a runner-up. The first search's bound holds for every plan.
+        found.append((plan, ev, bound))
+        found.sort(key=lambda r: r[1].objective)
+        (plan, ev, _), found = found[0], found[1:]
+        clock.say(f"a runner-up search found a cheaper plan: {ev.objective:,.2f}")
+    runner_ups = [RunnerUp(_counted_open(original, p), e.objective, b) for p, e, b in found]
     if stats:
         bound = max(bound, stats["lagrangian_bound"])
-    return DesignResult(inst, status, status, plan, ev, min(bound, ev.objective), time.perf_counter() - t0, solver,
-                        iters, _binding(inst, ev, plan), tuple(runner_ups), stats, options)
+    status = "optimal" if mip.relative_gap(ev.objective, bound) <= gap else status
+    return DesignResult(original, status, status, plan, ev, min(bound, ev.objective), time.perf_counter() - t0,
+                        solver, iters, _binding(original, ev, plan), tuple(runner_ups),
+                        {**stats, **({f"reduce_{k}": v for k, v in reduction.stats.items()} if reduction else {})},
+                        options)
 
+
+def _counted_open(inst: DesignInstance, plan: Plan) -> tuple[str, ...]:
+    return tuple(s for s in inst.site_ids if s in plan.open_sites and inst.counted[inst.site_index(s)])
+
+
+def _runner_ups(inst: DesignInstance, original: DesignInstance, lift: Callable[[Plan], Plan], plan: Plan,
+                solver: str, gap: float, deadline: float, n_best: int,
+                clock: _Clock) -> list[tuple[Plan, Evaluation, float]]:
+    """Up to ``n_best`` plans (judged on ``original``), each with open warehouses unlike the plans before, each
+    in its share of the time left; one not found in its share is left out (the result then has fewer)."""
+    out: list[tuple[Plan, Evaluation, float]] = []
+    nogoods = [frozenset(inst.site_index(s) for s in plan.open_sites if inst.counted[inst.site_index(s)])]
+    none = np.zeros(inst.n_sites, dtype=bool)
+    for k in range(n_best):
+        left = deadline - time.perf_counter()
+        if left <= 0.05:
+            break
+        clock.phase = f"runner-up {k + 1}"
+        # The fixings hold for plans cheaper than the best one only, so runner-ups are searched without them.
+        try:
+            nxt = _solve_once(inst, solver=solver, gap=gap, deadline=time.perf_counter() + left / (n_best - k),
+                              fixed_open=none, fixed_closed=none.copy(), nogoods=nogoods, incumbent=None, clock=clock)
+        except _NoPlanInTime:
+            clock.say(f"runner-up {k + 1}: none found in its share of the time")
+            continue
+        if nxt is None:
+            break  # no other set of warehouses is feasible
+        p2 = lift(nxt[0])
+        out.append((p2, evaluate(original, p2), nxt[2]))
+        nogoods.append(frozenset(inst.site_index(s) for s in _counted_open(inst, p2)))
+    clock.phase = "mip"
+    return out

@@ -183,14 +183,99 @@ def _build(s: Scenario) -> tuple[Scenario, ScenarioNetwork, tuple[ChannelRoute, 
                 service[lane.id] = "last_mile"
     net.freeze()
     snet = ScenarioNetwork(net, MappingProxyType(service))
-    routes = tuple(_classify(snet, o.id, m.id, o.market_procurement_pilot) for o in s.origins for m in s.markets)
-    flat = tuple(r for group in routes for r in group)
+    walk = _Walk(snet)
+    flat = tuple(r for o in s.origins for m in s.markets for r in walk.routes(o.id, m.id, o.market_procurement_pilot))
     _CACHE.clear()  # one scenario at a time is the common case; keeps memory bounded
     _CACHE[id(s)] = (s, snet, flat)
     return _CACHE[id(s)]
 
 
+class _Walk:
+    """The channel routes between one seller cluster and one market, built from the channel patterns.
+
+    Walking every simple path of the network (the way the table in the module docstring reads) costs time in
+    the number of paths out of a cluster, once per market; building each route from its pattern costs time in
+    the number of routes only. The cluster's side (road legs to the gateways and the lines out of them) is the
+    same for every market, and the market's side (its last-mile legs and the warehouses behind them) the same for
+    every cluster, so both are gathered once.
+    """
+
+    def __init__(self, snet: ScenarioNetwork) -> None:
+        self.snet = snet
+        net = snet.network
+        self.kind = {p.id: p.kind for p in net.places}
+        self.out: dict[str, list[networks.Lane]] = {}
+        self.last_mile: dict[tuple[str, str], list[networks.Lane]] = {}  # (from, market) -> last-mile lanes
+        self.to_wh: dict[str, list[networks.Lane]] = {}  # entry -> road lanes to warehouses
+        for lane in net.lanes:
+            svc = snet.service[lane.id]
+            self.out.setdefault(lane.origin, []).append(lane)
+            if svc == "last_mile":
+                self.last_mile.setdefault((lane.origin, lane.destination), []).append(lane)
+            elif svc == "road" and self.kind[lane.destination] == networks.PlaceKind.WAREHOUSE:
+                self.to_wh.setdefault(lane.origin, []).append(lane)
+        self._prefix: dict[str, list[tuple[tuple[networks.Lane, ...], str | None, networks.Lane]]] = {}
+
+    def _lines(self, origin: str) -> list[tuple[tuple[networks.Lane, ...], str | None, networks.Lane]]:
+        """Every (legs to the gateway, bonded zone or None, line haul) out of ``origin``."""
+        hit = self._prefix.get(origin)
+        if hit is not None:
+            return hit
+        service = self.snet.service
+        found: list[tuple[tuple[networks.Lane, ...], str | None, networks.Lane]] = []
+        for r1 in self.out.get(origin, ()):
+            if service[r1.id] != "road":
+                continue
+            heads: list[tuple[tuple[networks.Lane, ...], str | None]]
+            if self.kind[r1.destination] == networks.PlaceKind.BONDED_ZONE:
+                heads = [((r1, r2), r1.destination) for r2 in self.out.get(r1.destination, ())
+                         if service[r2.id] == "road" and r2.destination != origin]
+            else:
+                heads = [((r1,), None)]
+            for legs, bonded in heads:
+                for line in self.out.get(legs[-1].destination, ()):
+                    svc = service[line.id]
+                    if svc == "parcel" or (svc == "freight" and bonded is None):
+                        found.append((legs, bonded, line))
+        self._prefix[origin] = found
+        return found
+
+    def routes(self, origin: str, market: str, pilot: bool) -> list[ChannelRoute]:
+        out: list[ChannelRoute] = []
+        for legs, bonded, line in self._lines(origin):
+            dest = line.destination
+            if dest == origin or (bonded is not None and dest == bonded):
+                continue
+            if self.snet.service[line.id] == "parcel":
+                channel = CustomsMode.BONDED if bonded else CustomsMode.DIRECT_MAIL
+                if dest == market:
+                    if line.mode == networks.Mode.POSTAL:
+                        out.append(ChannelRoute(channel, origin, market, (*legs, line), line, "parcel", bonded=bonded))
+                    continue
+                for lm in self.last_mile.get((dest, market), ()):
+                    out.append(ChannelRoute(channel, origin, market, (*legs, line, lm), line, "parcel",
+                                            bonded=bonded, entry=dest))
+                continue
+            if dest == market:
+                continue
+            for lm in self.last_mile.get((dest, market), ()):
+                route = ChannelRoute(CustomsMode.B2B_DIRECT, origin, market, (*legs, line, lm), line, "freight",
+                                     entry=dest)
+                out.append(route)
+                if pilot:
+                    # A pilot market's goods may leave as market procurement (1039) over the same legs.
+                    out.append(dataclasses.replace(route, channel=CustomsMode.MARKET_PROCUREMENT))
+            for rw in self.to_wh.get(dest, ()):
+                for lm in self.last_mile.get((rw.destination, market), ()):
+                    out.append(ChannelRoute(CustomsMode.OVERSEAS_WAREHOUSE, origin, market, (*legs, line, rw, lm),
+                                            line, "freight", entry=dest, warehouse=rw.destination))
+        # Stable, meaningful order: channel, then the lanes' ids.
+        out.sort(key=lambda r: (r.channel.value, tuple(lane.id for lane in r.legs)))
+        return out
+
+
 def _classify(snet: ScenarioNetwork, origin: str, market: str, pilot: bool) -> list[ChannelRoute]:
+    """The channel routes by walking every simple path (the reference :class:`_Walk` is tested against)."""
     net = snet.network
     try:
         paths = net.paths(origin, market, max_legs=5)
@@ -204,9 +289,7 @@ def _classify(snet: ScenarioNetwork, origin: str, market: str, pilot: bool) -> l
         if route is not None:
             out.append(route)
             if pilot and route.channel == CustomsMode.B2B_DIRECT:
-                # A pilot market's goods may leave as market procurement (1039) over the same legs.
                 out.append(dataclasses.replace(route, channel=CustomsMode.MARKET_PROCUREMENT))
-    # Stable, meaningful order: channel, then the lanes' ids.
     out.sort(key=lambda r: (r.channel.value, tuple(lane.id for lane in r.legs)))
     return out
 

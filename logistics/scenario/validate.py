@@ -207,11 +207,16 @@ def _reachability(s: Scenario, fail: Fail) -> None:
     from logistics.scenario.routes import channel_routes
 
     reachable = {(r.origin, r.market) for r in channel_routes(s)}
+    makers: dict[str, list[str]] = {}
+    for o in s.origins:
+        for p, units in o.supply_per_year.items():
+            if units > 0:
+                makers.setdefault(p, []).append(o.id)
     for i, m in enumerate(s.markets):
         for p, units in m.demand_per_year.items():
             if units <= 0:
                 continue
-            origins = [o.id for o in s.origins if o.supply_per_year.get(p, 0) > 0]
+            origins = makers.get(p, [])
             if not origins:
                 fail(f"markets[{i}].demand_per_year.{p}", f"no origin supplies product {p!r}",
                      f"add {p} to some origin's supply_per_year, or drop the demand")

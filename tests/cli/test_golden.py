@@ -17,7 +17,7 @@ import pytest
 from tests.harness import Owl
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
-_RUNTIME = {"runtime_s"}
+_RUNTIME = {"runtime_s", "reduce_seconds"}
 
 
 def _diff(want: Any, got: Any, where: str = "$") -> list[str]:
