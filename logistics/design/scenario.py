@@ -18,18 +18,21 @@ flow. With pooling off, every option keeps its own safety stock as the chain mod
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import overload
 
 import numpy as np
+from numpy.typing import NDArray
 
-from logistics.chain import STAGES, compute, flows, gather
+from logistics.chain import STAGES, Flows, compute, flows, gather
 from logistics.design.instance import DesignInstance
 from logistics.errors import ScenarioError
 from logistics.scenario import ChannelRoute, CustomsMode, DesignData, Scenario
 from networks import Mode
 
-__all__ = ["ChosenFlow", "DesignOption", "ScenarioDesign", "design_instance", "scenario_design"]
+__all__ = ["ChosenFlow", "DesignOption", "LazyOptions", "ScenarioDesign", "design_instance", "scenario_design"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,38 @@ class ChosenFlow:
     units_per_year: float
 
 
+class LazyOptions(Sequence[DesignOption]):
+    """The options of a scenario design, made when first asked for (there are millions at real sizes) and then
+    kept, so the same index always gives the same object."""
+
+    def __init__(self, product_ids: tuple[str, ...], routes: tuple[ChannelRoute, ...], product: NDArray[np.int64],
+                 route: NDArray[np.int64], labels: tuple[str, ...]) -> None:
+        self._pids, self._routes, self._p, self._r, self._labels = product_ids, routes, product, route, labels
+        self._made: dict[int, DesignOption] = {}
+
+    def __len__(self) -> int:
+        return len(self._p)
+
+    @overload
+    def __getitem__(self, k: int) -> DesignOption: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> tuple[DesignOption, ...]: ...
+
+    def __getitem__(self, k: int | slice) -> DesignOption | tuple[DesignOption, ...]:
+        if isinstance(k, slice):
+            return tuple(self[i] for i in range(*k.indices(len(self))))
+        if not -len(self) <= k < len(self):
+            raise IndexError(f"option {k} of {len(self)}")
+        k = k % len(self)
+        hit = self._made.get(k)
+        if hit is None:
+            route = self._routes[int(self._r[k])]
+            hit = DesignOption.of(k, self._pids[int(self._p[k])], route)
+            self._made[k] = hit
+        return hit
+
+
 @dataclass(frozen=True, slots=True)
 class ScenarioDesign:
     """A design instance built from a scenario, with the chain route, product and market of every option.
@@ -105,12 +140,14 @@ class ScenarioDesign:
     """
 
     instance: DesignInstance
-    options: tuple[DesignOption, ...]
+    options: Sequence[DesignOption]
 
     def __post_init__(self) -> None:
         inst = self.instance
         if len(self.options) != inst.n_options:
             raise ValueError(f"{inst.name}: {len(self.options)} options for {inst.n_options} instance options")
+        if isinstance(self.options, LazyOptions):
+            return  # made from the instance's own arrays
         for k, o in enumerate(self.options):
             demand = inst.demand_ids[int(inst.opt_demand[k])]
             if o.index != k or o.label != inst.opt_label[k] or demand != f"{o.product}@{o.market}":
@@ -120,6 +157,23 @@ class ScenarioDesign:
     def option(self, k: int) -> DesignOption:
         """The chain route, product and market of option ``k``."""
         return self.options[k]
+
+
+_CHUNK = 250_000  # flows priced at a time: the chain model's inputs and results take about 1.4 kB per flow
+
+
+def _priced(s: Scenario, f: Flows, date: dt.date | None) -> dict[str, NDArray[np.float64]]:
+    """The chain model's results the design reads, for every flow, priced a chunk at a time so that memory
+    stays bounded at millions of flows (each flow is priced from its own inputs, so chunks do not interact)."""
+    need = (*STAGES, "landed_cost", "meets_promise", "safety_units")
+    out = {k: np.empty(len(f)) for k in need}
+    for start in range(0, len(f), _CHUNK):
+        part = slice(start, min(start + _CHUNK, len(f)))
+        res = compute(gather(s, f.take(part), date=date))
+        for k in need:
+            out[k][part] = np.asarray(res[k], dtype=float)
+        del res
+    return out
 
 
 def design_instance(s: Scenario, *, date: dt.date | None = None, pooling: bool | None = None,
@@ -151,12 +205,12 @@ def scenario_design(s: Scenario, *, date: dt.date | None = None, pooling: bool |
     cfg = settings or s.design or DesignData()
     pool = cfg.pooling if pooling is None else pooling
     f = flows(s)
-    x = gather(s, f, date=date)
-    res = compute(x)
+    res = _priced(s, f, date)
     routes = f.routes
     units = np.asarray(f.units_per_year, dtype=float)
-    route = [routes[int(r)] for r in f.route]
-    prods = [s.products[int(p)] for p in f.product]
+    r_of = np.asarray(f.route, dtype=np.int64)
+    p_of = np.asarray(f.product, dtype=np.int64)
+    n = len(f)
 
     # Sites: warehouses, decision hubs, (origin, product) supplies.
     site_ids: list[str] = []
@@ -198,80 +252,108 @@ def scenario_design(s: Scenario, *, date: dt.date | None = None, pooling: bool |
             choices = ", ".join(sid for sid, k in zip(site_ids, kind, strict=True) if k != "origin")
             raise ScenarioError(s.path, label, f"unknown site {bad[0]!r}", f"use one of {choices}")
 
-    # Demands and options.
-    demand_index: dict[tuple[str, str], int] = {}
-    demand_ids: list[str] = []
-    demand_qty: list[float] = []
-    demand_market: list[str] = []
-    opt_demand = np.empty(len(f), dtype=np.int64)
-    for k, (p, r) in enumerate(zip(prods, route, strict=True)):
-        key = (p.id, r.market)
-        if key not in demand_index:
-            demand_index[key] = len(demand_ids)
-            demand_ids.append(f"{p.id}@{r.market}")
-            demand_qty.append(float(units[k]))
-            demand_market.append(r.market)
-        opt_demand[k] = int(demand_index[key])
+    # Per route (far fewer than options): its market, warehouse site, hub sites and label; per option by index.
+    hubs = {h.gateway for h in cfg.hubs}
+    market_ids = [m.id for m in s.markets]
+    m_index = {m: i for i, m in enumerate(market_ids)}
+    route_market = np.array([m_index[r.market] for r in routes], dtype=np.int64)
+    route_wh = np.array([index[r.warehouse] if r.warehouse else -1 for r in routes], dtype=np.int64)
+    route_hubs = [sorted(index[str(g)] for g in {r.gateway, r.bonded} & hubs) for r in routes]
+    route_owh = np.array([r.channel == CustomsMode.OVERSEAS_WAREHOUSE for r in routes], dtype=bool)
+    route_text = [f"{r.origin}>{r.market} {r.label}" for r in routes]
+    product_ids = [p.id for p in s.products]
+    weight = np.array([p.unit_weight_kg for p in s.products])
+    peak = np.array([p.peak_factor for p in s.products])
+    purchase = np.array([p.purchase_value for p in s.products])
+
+    # Demands, in the order they first appear among the flows.
+    key = p_of * len(market_ids) + route_market[r_of]
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    opt_demand = rank[inverse].astype(np.int64)
+    d_first = first[order]
+    demand_ids = [f"{product_ids[p_of[k]]}@{market_ids[route_market[r_of[k]]]}" for k in d_first.tolist()]
+    demand_qty = units[d_first]
+    demand_market = [market_ids[route_market[r_of[k]]] for k in d_first.tolist()]
 
     stage_cols = [np.asarray(res[name], dtype=float) * (-1.0 if name == "rebate" else 1.0) for name in STAGES]
     per_unit = np.column_stack(stage_cols)
+    del stage_cols
     landed = np.asarray(res["landed_cost"], dtype=float)
     # Whatever the chain model adds outside the named stages (drayage, say) goes to line haul, so the stages
     # always add up to the landed cost.
     per_unit[:, STAGES.index("line_haul")] += landed - per_unit.sum(axis=1)
-    is_owh = np.array([r.channel == CustomsMode.OVERSEAS_WAREHOUSE for r in route])
+    is_owh = route_owh[r_of]
     safety = np.asarray(res["safety_units"], dtype=float)
-    value = np.array([p.purchase_value for p in prods]) - np.asarray(res["rebate"], dtype=float)
+    value = purchase[p_of] - np.asarray(res["rebate"], dtype=float)
     coc = s.finance.cost_of_capital
     pool_keys: dict[tuple[str, str], int] = {}
-    pm_term, pm_opt, pm_var = [], [], []
+    pm_opt = np.zeros(0, dtype=np.int64)
+    pm_term = np.zeros(0, dtype=np.int64)
+    pm_var = np.zeros(0)
     pool_coef: list[float] = []
     pool_site: list[int] = []
     if pool:
         # Annual carrying cost of the safety stock is coc x value x SS: out of the flow, into its pooling term.
         own = np.where(is_owh, coc * value * safety, 0.0)
         per_unit[:, STAGES.index("carrying")] -= own / np.maximum(units, 1e-12)
-        for k in (int(i) for i in np.nonzero(is_owh)[0]):
-            key = (prods[k].id, route[k].warehouse or "")
-            if key not in pool_keys:
-                pool_keys[key] = len(pool_coef)
-                pool_coef.append(coc * float(value[k]))
-                pool_site.append(index[key[1]])
-            pm_term.append(pool_keys[key])
-            pm_opt.append(int(k))
-            pm_var.append(float(safety[k]) ** 2)
+        pm_opt = np.nonzero(is_owh)[0].astype(np.int64)
+        tkey = p_of[pm_opt] * len(site_ids) + route_wh[r_of[pm_opt]]
+        t_uniq, t_first, t_inv = np.unique(tkey, return_index=True, return_inverse=True)
+        t_order = np.argsort(t_first, kind="stable")
+        t_rank = np.empty(len(t_uniq), dtype=np.int64)
+        t_rank[t_order] = np.arange(len(t_uniq))
+        pm_term = t_rank[t_inv].astype(np.int64)
+        for k in pm_opt[t_first[t_order]].tolist():
+            ws = int(route_wh[r_of[k]])
+            pool_keys[(product_ids[p_of[k]], site_ids[ws])] = len(pool_coef)
+            pool_coef.append(coc * float(value[k]))
+            pool_site.append(ws)
+        pm_var = safety[pm_opt] ** 2
     opt_stage = per_unit * units[:, None]
+    del per_unit
 
-    use_opt, use_site, use_amount = [], [], []
-    hubs = {h.gateway for h in cfg.hubs}
-    for k, (p, r) in enumerate(zip(prods, route, strict=True)):
-        use_opt.append(k)
-        use_site.append(origin_site[(r.origin, p.id)])
-        use_amount.append(float(units[k]))
-        # Warehouses and hubs must handle the peak season's rate: their yearly capacities are sized for it, so a
-        # flow uses peak_factor times its yearly mean (supply at the origin is yearly, not seasonal).
-        if r.warehouse:
-            use_opt.append(k)
-            use_site.append(index[r.warehouse])
-            use_amount.append(float(units[k]) * p.peak_factor)
-        for g in {r.gateway, r.bonded} & hubs:
-            use_opt.append(k)
-            use_site.append(index[str(g)])
-            use_amount.append(float(units[k]) * p.unit_weight_kg * p.peak_factor)
+    # Capacity use: the origin's supply (yearly units), the warehouse and hubs at the peak season's rate (their
+    # yearly capacities are sized for it, so a flow uses peak_factor times its yearly mean).
+    route_origin = [r.origin for r in routes]
+    n_p = len(product_ids)
+    pairs, pair_inv = np.unique(r_of * n_p + p_of, return_inverse=True)
+    pair_site = np.array([origin_site[(route_origin[q // n_p], product_ids[q % n_p])] for q in pairs.tolist()],
+                         dtype=np.int64)
+    o_site = pair_site[pair_inv]
+    all_opts = np.arange(n, dtype=np.int64)
+    w_opts = np.nonzero(route_wh[r_of] >= 0)[0]
+    use_parts_o = [all_opts, w_opts]
+    use_parts_s = [o_site, route_wh[r_of[w_opts]]]
+    use_parts_a = [units, units[w_opts] * peak[p_of[w_opts]]]
+    n_hubs = np.array([len(h) for h in route_hubs], dtype=np.int64)
+    for j in range(int(n_hubs.max(initial=0))):
+        on = np.nonzero(n_hubs[r_of] > j)[0]
+        hub_j = np.array([h[j] if len(h) > j else -1 for h in route_hubs], dtype=np.int64)
+        use_parts_o.append(on)
+        use_parts_s.append(hub_j[r_of[on]])
+        use_parts_a.append(units[on] * weight[p_of[on]] * peak[p_of[on]])
+    use_opt = np.concatenate(use_parts_o)
+    order_u = np.argsort(use_opt, kind="stable")  # by option, as the instance's readers expect
+    use_opt = use_opt[order_u]
+    use_site = np.concatenate(use_parts_s)[order_u]
+    use_amount = np.concatenate(use_parts_a)[order_u]
 
     markets = sorted(set(demand_market))
-    options = tuple(DesignOption.of(k, p.id, r) for k, (p, r) in enumerate(zip(prods, route, strict=True)))
+    labels = tuple(f"{product_ids[p]} {route_text[r]}" for p, r in zip(p_of.tolist(), r_of.tolist(), strict=True))
+    options = LazyOptions(tuple(s.products[i].id for i in range(len(s.products))), routes, p_of, r_of, labels)
     inst = DesignInstance(
         name=s.name, site_ids=tuple(site_ids), site_kind=tuple(kind), site_fixed=np.array(fixed),
         site_capacity=np.array(cap), site_group=tuple(site_ids), demand_ids=tuple(demand_ids),
         demand_qty=np.array(demand_qty), demand_market=tuple(demand_market), opt_demand=opt_demand,
         opt_cost=opt_stage.sum(axis=1), opt_meets=np.asarray(res["meets_promise"], dtype=bool),
-        opt_label=tuple(o.label for o in options),
-        use_opt=np.array(use_opt, dtype=np.int64), use_site=np.array(use_site, dtype=np.int64),
-        use_amount=np.array(use_amount), stage_names=tuple(STAGES), opt_stage_cost=opt_stage,
+        opt_label=labels, use_opt=use_opt, use_site=use_site,
+        use_amount=use_amount, stage_names=tuple(STAGES), opt_stage_cost=opt_stage,
         pool_site=np.array(pool_site, dtype=np.int64), pool_coef=np.array(pool_coef),
         pool_label=tuple(f"{p}@{w}" for p, w in pool_keys),
-        pm_term=np.array(pm_term, dtype=np.int64), pm_opt=np.array(pm_opt, dtype=np.int64), pm_var=np.array(pm_var),
+        pm_term=pm_term, pm_opt=pm_opt, pm_var=pm_var,
         service_target=MappingProxyType({m: cfg.service_target for m in markets} if cfg.service_target > 0 else {}),
         service_penalty=cfg.service_penalty, forced_open=frozenset(forced_open),
         forced_closed=frozenset(forced_closed), min_open=cfg.min_warehouses, max_open=cfg.max_warehouses,

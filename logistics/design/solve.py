@@ -60,6 +60,8 @@ __all__ = ["SOLVERS", "DesignInfeasibleError", "DesignResult", "RunnerUp", "solv
 SOLVERS = mip.SOLVERS
 _PRESOLVE_MIN_OPTIONS = 20_000
 _RESCUE_MIN_OPTIONS = 20_000  # below it the MIP's own heuristics find a plan in a second
+# Above it a second model would double the memory of the largest step (about 3 kB per option in all).
+_RESCUE_MAX_OPTIONS = 1_000_000
 _RUNNER_UP_SHARE = 0.15  # of the time left, per runner-up
 _TOL = 1e-6
 
@@ -100,7 +102,7 @@ class DesignResult:
     binding: tuple[str, ...]
     runner_ups: tuple[RunnerUp, ...] = ()
     presolve: dict[str, float] = field(default_factory=dict)
-    options: tuple[DesignOption, ...] = ()  # the chain route of every option, when built from a scenario
+    options: Sequence[DesignOption] = ()  # the chain route of every option, when built from a scenario
 
     @property
     def objective(self) -> float:
@@ -799,7 +801,8 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
 
 def _rescue_eligible(inst: DesignInstance, solver: str) -> bool:
     """The fallback plan needs every site openable at once: no alternative sizes, counts or budget."""
-    return (solver == "highs" and inst.n_options >= _RESCUE_MIN_OPTIONS and inst.max_open is None
+    return (solver == "highs" and _RESCUE_MIN_OPTIONS <= inst.n_options <= _RESCUE_MAX_OPTIONS
+            and inst.max_open is None
             and inst.budget is None and len(set(inst.site_group)) == inst.n_sites)
 
 
