@@ -834,7 +834,7 @@ def _split(deadline: float, n_best: int) -> float:
 
 def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float = 60.0, gap: float = 1e-4,
                  solver: str = "highs", n_best: int = 0, progress: Progress | None = None,
-                 limits: Limits | None = None, started: float | None = None) -> DesignResult:
+                 limits: Limits | None = None, started: float | None = None, reduce: bool = True) -> DesignResult:
     """Solve the design MIP to within ``gap`` (relative) or until ``time_limit`` seconds.
 
     The options that can never be chosen are dropped first (:mod:`logistics.design.reduce`); every plan is
@@ -863,6 +863,8 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
     started
         ``time.perf_counter()`` when the caller's clock started (loading and building the scenario count
         against the limit); now by default.
+    reduce
+        Drop the options that can never be chosen first (default); off, to measure what it saves.
 
     Raises
     ------
@@ -881,7 +883,7 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
     t0 = time.perf_counter() if started is None else started
     deadline = t0 + time_limit
     clock = _Clock(t0, progress)
-    reduction = None if original.is_plain_cflp else reduce_instance(original)
+    reduction = None if original.is_plain_cflp or not reduce else reduce_instance(original)
     inst = original if reduction is None else reduction.instance
     if reduction is not None:
         clock.say(f"reduce: {original.n_options:,} options, {inst.n_options:,} can be chosen; "
