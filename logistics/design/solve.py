@@ -826,6 +826,78 @@ def _rescue(inst: DesignInstance, solver: str, deadline: float) -> Plan | None:
     return lean
 
 
+def _greedy(inst: DesignInstance) -> Plan | None:
+    """A feasible plan in seconds, without a model, for the MIP to start from (its cutoff) and for the caller
+    when the MIP has no time left: every site that may open is available, each market first gets the cheapest
+    promise-keeping options for its target's share (the demands whose promise costs least extra first), then
+    every demand fills what is left of it from its cheapest options, as far as the capacities they use allow.
+    The sites used are opened. None when the capacities run out before every demand is served, or when sizes,
+    counts or a budget restrict the open sites (the greedy does not model them)."""
+    if inst.max_open is not None or inst.min_open or inst.budget is not None or inst.single_sourcing \
+            or len(set(inst.site_group)) != inst.n_sites:
+        return None
+    closed = np.array([s in inst.forced_closed for s in inst.site_ids], dtype=bool)
+    dead = np.zeros(inst.n_options, dtype=bool)
+    dead[inst.use_opt[closed[inst.use_site]]] = True
+    n_dem = len(inst.demand_ids)
+    cost = np.where(dead, np.inf, inst.opt_cost)
+    meet_cost = np.where(inst.opt_meets, cost, np.inf)
+    best = np.full(n_dem, np.inf)
+    np.minimum.at(best, inst.opt_demand, cost)
+    best_meet = np.full(n_dem, np.inf)
+    np.minimum.at(best_meet, inst.opt_demand, meet_cost)
+    need_meet = np.zeros(n_dem)  # share of each demand to serve on promise-keeping options
+    markets = np.array(inst.demand_market)
+    for m, alpha in inst.service_target.items():
+        rows = np.nonzero(markets == m)[0]
+        want = alpha * float(inst.demand_qty[rows].sum())
+        extra = (best_meet[rows] - best[rows]) / np.maximum(inst.demand_qty[rows], 1e-12)
+        for d in rows[np.argsort(extra, kind="stable")].tolist():
+            if want <= 1e-9 or not np.isfinite(best_meet[d]):
+                continue
+            take = min(1.0, want / max(float(inst.demand_qty[d]), 1e-12))
+            need_meet[d] = take
+            want -= take * float(inst.demand_qty[d])
+    left_cap = inst.site_capacity.astype(float).copy()
+    starts = np.searchsorted(inst.use_opt, np.arange(inst.n_options + 1))  # usages are sorted by option
+    sorted_uses = bool(np.all(np.diff(inst.use_opt) >= 0))
+    if not sorted_uses:
+        return None
+    x = np.zeros(inst.n_options)
+    order = np.lexsort((cost, inst.opt_demand))
+    bounds = np.searchsorted(inst.opt_demand[order], np.arange(n_dem + 1))
+    for d in np.argsort(-inst.demand_qty, kind="stable").tolist():
+        opts = order[bounds[d]:bounds[d + 1]]
+        for phase, share in ((True, need_meet[d]), (False, 1.0 - need_meet[d])):
+            for o in opts.tolist():
+                if share <= 1e-12:
+                    break
+                if dead[o] or (phase and not inst.opt_meets[o]):
+                    continue
+                sites = inst.use_site[starts[o]:starts[o + 1]]
+                amounts = inst.use_amount[starts[o]:starts[o + 1]]
+                room = min((left_cap[s] / a for s, a in zip(sites.tolist(), amounts.tolist(), strict=True)
+                            if a > 0), default=np.inf)
+                take = min(share, room)
+                if take <= 1e-12:
+                    continue
+                x[o] += take
+                share -= take
+                left_cap[sites] -= take * amounts
+            if share > 1e-9:
+                return None
+    used = np.zeros(inst.n_sites)
+    np.add.at(used, inst.use_site, x[inst.use_opt])
+    opened = frozenset(s for i, s in enumerate(inst.site_ids)
+                       if inst.openable[i] and (used[i] > 0 or s in inst.forced_open))
+    plan = Plan(opened, x)
+    try:
+        evaluate(inst, plan)
+    except InfeasiblePlanError:
+        return None
+    return plan
+
+
 def _split(deadline: float, n_best: int) -> float:
     """When the best plan's search ends: it gets the time but a share for each runner-up (at most half)."""
     left = deadline - time.perf_counter()
@@ -899,6 +971,10 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
     if stats:
         clock.say(f"Lagrangian presolve: bound {stats['lagrangian_bound']:,.2f}, plan {stats['heuristic_cost']:,.2f}, "
                   f"{stats['fixed_closed']:.0f} sites fixed closed and {stats['fixed_open']:.0f} open")
+    if incumbent is None and inst.n_options >= _RESCUE_MIN_OPTIONS:
+        incumbent = _greedy(inst)
+        if incumbent is not None:
+            clock.say(f"greedy: plan {evaluate(inst, incumbent).objective:,.2f}")
     main_end = _split(deadline, n_best)
     pool = ThreadPoolExecutor(1) if _rescue_eligible(inst, solver) else None
     spare = pool.submit(_rescue, inst, solver, main_end) if pool is not None else None
