@@ -63,7 +63,7 @@ def run_one(size: str, seed: int, time_limit: float, gap: float) -> dict[str, ob
         result: dict[str, object] = {"status": r.status, "objective": r.objective, "bound": r.bound, "gap": r.gap,
                                      "open": len(r.open_sites),
                                      "options_kept": r.presolve.get("reduce_options_kept", inst.n_options)}
-    except Exception as exc:  # noqa: BLE001 - a failed size is a figure of the curve, not the end of it
+    except Exception as exc:  # a failed size is a figure of the curve, not the end of it
         result = {"status": f"failed: {exc}"}
     solve_s = time.perf_counter() - t
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -38,7 +38,7 @@ def _load(path: Path) -> tuple[float, int]:
 
 
 def test_scenario_building_is_linear_and_under_two_seconds(benchmark, written) -> None:  # type: ignore[no-untyped-def]
-    big_s, big_routes = benchmark.pedantic(_load, args=(written["big"],), rounds=3, iterations=1)
+    _, big_routes = benchmark.pedantic(_load, args=(written["big"],), rounds=3, iterations=1)
     half = min(_load(written["half"]) for _ in range(3))
     big = float(benchmark.stats.stats.min)
     per_route = (big / big_routes) / (half[0] / half[1])
