@@ -43,7 +43,7 @@ app = typer.Typer(help="Network design: open warehouses and hubs, route every pr
 
 
 def _progress(quiet: bool):  # type: ignore[no-untyped-def]
-    return None if quiet else (lambda line: err.print(line, highlight=False, soft_wrap=True))
+    return None if quiet else (lambda line: err.print(line, highlight=False, soft_wrap=True, markup=False))
 
 
 def _settings(s: Scenario, max_wh: int | None, min_wh: int | None, budget: float | None, target: float | None,
@@ -165,7 +165,7 @@ def design_cmd(
         if not (quiet or as_json):
             err.print(f"[{time.perf_counter() - started:7.1f} s] load: {s.name}, {len(s.markets):,} markets, "
                       f"{len(s.products):,} products, {len(s.warehouses):,} warehouse candidates", highlight=False,
-                      soft_wrap=True)
+                      soft_wrap=True, markup=False)
         cfg = _settings(s, max_warehouses, min_warehouses, budget, service_target, service_penalty, single_sourcing,
                         pooling)
         when = parse_date(date)
