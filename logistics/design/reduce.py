@@ -49,16 +49,25 @@ class Reduction:
         return Plan(plan.open_sites, shares)
 
 
-def _redundant_sites(inst: DesignInstance) -> NDArray[np.bool_]:
-    """Sites whose capacity holds when every demand takes its option using the most of the site."""
+def most_per_demand(inst: DesignInstance, group: IntArray, option: IntArray, value: NDArray[np.float64],
+                    n_groups: int) -> NDArray[np.float64]:
+    """Per group (a site, a pooling term), the sum over demands of the largest ``value`` among the demand's
+    options in the group: what the group carries at most, since the shares of a demand add up to one."""
     n_dem = len(inst.demand_ids)
-    key = inst.use_site * n_dem + inst.opt_demand[inst.use_opt]
+    key = group * n_dem + inst.opt_demand[option]
+    out = np.zeros(n_groups)
+    if not len(key):
+        return out
     order = np.argsort(key, kind="stable")
     k_sorted = key[order]
     starts = np.nonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]])[0]
-    most = np.maximum.reduceat(inst.use_amount[order], starts) if len(starts) else np.zeros(0)
-    peak = np.zeros(inst.n_sites)
-    np.add.at(peak, k_sorted[starts] // n_dem, most)
+    np.add.at(out, k_sorted[starts] // n_dem, np.maximum.reduceat(value[order], starts))
+    return out
+
+
+def _redundant_sites(inst: DesignInstance) -> NDArray[np.bool_]:
+    """Sites whose capacity holds when every demand takes its option using the most of the site."""
+    peak = most_per_demand(inst, inst.use_site, inst.use_opt, inst.use_amount, inst.n_sites)
     cap = inst.site_capacity
     return ~np.isfinite(cap) | (peak <= cap * (1 - 1e-9))
 

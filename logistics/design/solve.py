@@ -50,7 +50,7 @@ from ortools.math_opt.python import mathopt
 from logistics import mip
 from logistics.design.instance import DesignInstance, Evaluation, InfeasiblePlanError, Plan, evaluate
 from logistics.design.lagrange import LagrangianFixing, lagrangian_fixing
-from logistics.design.reduce import reduce_instance
+from logistics.design.reduce import most_per_demand, reduce_instance
 from logistics.design.scenario import ChosenFlow, DesignOption, ScenarioDesign
 from logistics.errors import InfeasibleError
 from logistics.solving import Limits, SolveSummary, Status
@@ -183,15 +183,7 @@ class DesignResult:
 def _max_variance(inst: DesignInstance) -> NDArray[np.float64]:
     """Per pooling term, the largest pooled variance a plan can reach: every demand on its most variable option
     of the term."""
-    n_dem = len(inst.demand_ids)
-    key = inst.pm_term * n_dem + inst.opt_demand[inst.pm_opt]
-    order = np.argsort(key, kind="stable")
-    k_sorted = key[order]
-    starts = np.nonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]])[0] if len(key) else np.zeros(0, dtype=np.int64)
-    vmax = np.zeros(len(inst.pool_site))
-    if len(starts):
-        np.add.at(vmax, k_sorted[starts] // n_dem, np.maximum.reduceat(inst.pm_var[order], starts))
-    return vmax
+    return most_per_demand(inst, inst.pm_term, inst.pm_opt, inst.pm_var, len(inst.pool_site))
 
 
 def _breakpoints(inst: DesignInstance) -> list[list[float]]:
