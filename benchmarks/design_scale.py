@@ -38,6 +38,18 @@ def parse_size(text: str) -> tuple[int, int, int, int]:
     return parts[0], parts[1], parts[2], parts[3]
 
 
+def _peak_kb() -> int:
+    """This process's peak resident memory in kB: ``VmHWM`` (reset by exec, unlike ``ru_maxrss``, which keeps
+    the forking parent's peak), else ``ru_maxrss``."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
 def run_one(size: str, seed: int, time_limit: float, gap: float, reduce: bool = True) -> dict[str, object]:
     """Generate, load, build and solve one size in this process; the figures as a dict."""
     from logistics.design import scenario_design, solve_design
@@ -67,7 +79,7 @@ def run_one(size: str, seed: int, time_limit: float, gap: float, reduce: bool = 
     except Exception as exc:  # a failed size is a figure of the curve, not the end of it
         result = {"status": f"failed: {exc}"}
     solve_s = time.perf_counter() - t
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = _peak_kb()
     return {"size": size, "seed": seed, "reduce": reduce, "demand_rows": len(inst.demand_ids),
             "options": inst.n_options,
             "synth_s": round(synth_s, 2), "load_s": round(load_s, 2), "build_s": round(build_s, 2),

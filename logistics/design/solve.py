@@ -404,9 +404,25 @@ def _cover_and_nogood_rows(model: mathopt.Model, inst: DesignInstance, y: dict[i
         model.add_linear_constraint(mathopt.fast_sum(y[s] for s in counted)
                                     >= math.ceil(total_q / float(inst.site_capacity.max()) - 1e-9),
                                     name="count_cover")
-    for k, ng in enumerate(nogoods):
+    _nogood_rows(model, inst, y, nogoods, 0)
+
+
+def _nogood_rows(model: mathopt.Model, inst: DesignInstance, y: dict[int, mathopt.Variable],
+                 nogoods: list[frozenset[int]], first: int) -> None:
+    """One row per earlier plan's open warehouses, numbered from ``first``: the next plan opens another set."""
+    counted = [s for s in y if inst.counted[s]]
+    for k, ng in enumerate(nogoods, start=first):
         model.add_linear_constraint(mathopt.fast_sum((1 - y[s]) if s in ng else y[s] for s in counted) >= 1,
                                     name=f"different[{k}]")
+
+
+@dataclass
+class _Reuse:
+    """The first MIP of a search, kept for the runner-up searches: each adds its no-good rows to it instead of
+    building the model again (the same rows otherwise)."""
+
+    model: _Model | None = None
+    n_nogoods: int = 0
 
 
 def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.bool_],
@@ -728,7 +744,7 @@ class _NoPlanInTime(Exception):
 
 def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: float, fixed_open: NDArray[np.bool_],
                 fixed_closed: NDArray[np.bool_], nogoods: list[frozenset[int]], incumbent: Plan | None,
-                clock: _Clock) -> tuple[Plan, Evaluation, float, str, int] | None:
+                clock: _Clock, reuse: _Reuse | None = None) -> tuple[Plan, Evaluation, float, str, int] | None:
     """The refinement loop for one MIP (with its no-good cuts); None when infeasible.
 
     Raises
@@ -744,19 +760,28 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
     it = 0
     while True:
         it += 1
-        if _build_seconds(inst, fixed_closed) > deadline - time.perf_counter():
+        kept = reuse.model if reuse is not None and it == 1 else None
+        if kept is None and _build_seconds(inst, fixed_closed) > deadline - time.perf_counter():
             if best is None:
                 raise _NoPlanInTime(bound)
             # Building the model alone would overrun the limit: return the known plan and the bound so far.
             return best[0], best[1], bound, "time_limit", it - 1
-        m = _build(inst, bps, fixed_open, fixed_closed, nogoods)
+        if kept is not None and reuse is not None:
+            m = kept
+            _nogood_rows(m.model, inst, m.y, nogoods[reuse.n_nogoods:], reuse.n_nogoods)
+            reuse.n_nogoods = len(nogoods)
+        else:
+            m = _build(inst, bps, fixed_open, fixed_closed, nogoods)
+            if reuse is not None and it == 1:
+                reuse.model, reuse.n_nogoods = m, len(nogoods)
         # HiGHS overruns its limit by a little (its presolve is not interrupted), and reading and judging the
         # plan takes about 3 us an option: both come out of the solver's time, so the call ends in time.
         left = (deadline - time.perf_counter()) * 0.92 - 3e-6 * inst.n_options
         # A known plan's exact cost is a valid cutoff: the MIP under-estimates every plan's cost, so a plan that
         # truly beats it also beats it in the MIP.
         cutoff = best[1].objective * (1 + 1e-9) if best is not None else None
-        clock.say(f"{clock.phase}: MIP {it} built ({len(m.x)} options, {len(bps) and sum(len(b) > 2 for b in bps)} "
+        how = "reused" if kept is not None else "built"
+        clock.say(f"{clock.phase}: MIP {it} {how} ({len(m.x)} options, {len(bps) and sum(len(b) > 2 for b in bps)} "
                   f"refined pooling terms), {left:.1f} s left")
         res = mip.run(m.model, solver, _params(solver, left, gap / 2, cutoff), log=clock.solver_log)
         term = res.termination.reason
@@ -972,12 +997,14 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
         if incumbent is not None:
             clock.say(f"greedy: plan {evaluate(inst, incumbent).objective:,.2f}")
     main_end = _split(deadline, n_best)
+    # The runner-ups search without fixings, so they can start from the first MIP only when there were none.
+    reuse = _Reuse() if n_best and not (fixed_open.any() or fixed_closed.any()) else None
     pool = ThreadPoolExecutor(1) if _rescue_eligible(inst, solver) else None
     spare = pool.submit(_rescue, inst, solver, main_end) if pool is not None else None
     try:
         try:
             out = _solve_once(inst, solver=solver, gap=gap, deadline=main_end, fixed_open=fixed_open,
-                              fixed_closed=fixed_closed, nogoods=[], incumbent=incumbent, clock=clock)
+                              fixed_closed=fixed_closed, nogoods=[], incumbent=incumbent, clock=clock, reuse=reuse)
             no_plan_bound = None
         except _NoPlanInTime as exc:
             out, no_plan_bound = None, exc.bound
@@ -1013,7 +1040,7 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
     bound = max(bound, float(cheapest.sum() + np.minimum(inst.site_fixed, 0.0).sum()))
     plan = lift(plan)
     ev = evaluate(original, plan)  # the judge: the full instance
-    found = _runner_ups(inst, original, lift, plan, solver, gap, deadline, n_best, clock)
+    found = _runner_ups(inst, original, lift, plan, solver, gap, deadline, n_best, clock, reuse)
     if found and min(r[1].objective for r in found) < ev.objective:
         # A runner-up search can find a cheaper plan than a search stopped at its gap: the cheapest is the best
         # plan, and the best plan so far becomes a runner-up. The first search's bound holds for every plan.
@@ -1037,7 +1064,7 @@ def _counted_open(inst: DesignInstance, plan: Plan) -> tuple[str, ...]:
 
 def _runner_ups(inst: DesignInstance, original: DesignInstance, lift: Callable[[Plan], Plan], plan: Plan,
                 solver: str, gap: float, deadline: float, n_best: int,
-                clock: _Clock) -> list[tuple[Plan, Evaluation, float]]:
+                clock: _Clock, reuse: _Reuse | None) -> list[tuple[Plan, Evaluation, float]]:
     """Up to ``n_best`` plans (judged on ``original``), each with open warehouses unlike the plans before, each
     in its share of the time left; one not found in its share is left out (the result then has fewer)."""
     out: list[tuple[Plan, Evaluation, float]] = []
@@ -1051,7 +1078,8 @@ def _runner_ups(inst: DesignInstance, original: DesignInstance, lift: Callable[[
         # The fixings hold for plans cheaper than the best one only, so runner-ups are searched without them.
         try:
             nxt = _solve_once(inst, solver=solver, gap=gap, deadline=time.perf_counter() + left / (n_best - k),
-                              fixed_open=none, fixed_closed=none.copy(), nogoods=nogoods, incumbent=None, clock=clock)
+                              fixed_open=none, fixed_closed=none.copy(), nogoods=nogoods, incumbent=None, clock=clock,
+                              reuse=reuse)
         except _NoPlanInTime:
             clock.say(f"runner-up {k + 1}: none found in its share of the time")
             continue
