@@ -206,7 +206,7 @@ class _Slacks:
 class _Model:
     model: mathopt.Model
     y: dict[int, mathopt.Variable]
-    x: list[mathopt.Variable | None]
+    xid: NDArray[np.int64]  # per option its variable's id, -1 when it cannot carry flow
     shortfall: dict[str, mathopt.Variable]
     slacks: _Slacks = field(default_factory=_Slacks)
 
@@ -226,14 +226,19 @@ def _site_variables(model: mathopt.Model, inst: DesignInstance, fixed_open: NDAr
     return y
 
 
-def _option_variables(model: mathopt.Model, inst: DesignInstance,
-                      y: dict[int, mathopt.Variable]) -> list[mathopt.Variable | None]:
-    """``x_o`` for every option; None for options through a site fixed closed, which cannot carry flow."""
+def _option_ids(model: mathopt.Model, inst: DesignInstance, y: dict[int, mathopt.Variable]) -> NDArray[np.int64]:
+    """The ids ``x_o`` will have, reserved after the ``y`` (-1 for options through a site fixed closed, which
+    cannot carry flow). The variables themselves are written into the exported model by :func:`_with_rows`:
+    millions of them through MathOpt's Python API would take a minute and gigabytes."""
     dead = np.zeros(inst.n_options, dtype=bool)
     closed_site = np.array([s in y and y[s].upper_bound == 0 for s in range(inst.n_sites)])
     dead[inst.use_opt[closed_site[inst.use_site]]] = True
-    return [None if dead[o] else model.add_variable(lb=0.0, ub=1.0, is_integer=inst.single_sourcing, name=f"x[{o}]")
-            for o in range(inst.n_options)]
+    first = model.get_next_variable_id()
+    xid = np.full(inst.n_options, -1, dtype=np.int64)
+    live = np.nonzero(~dead)[0]
+    xid[live] = first + np.arange(len(live))
+    model.ensure_next_variable_id_at_least(first + len(live))
+    return xid
 
 
 def _bulk_rows(model: mathopt.Model, inst: DesignInstance, xid: NDArray[np.int64], y: dict[int, mathopt.Variable],
@@ -265,9 +270,7 @@ def _bulk_rows(model: mathopt.Model, inst: DesignInstance, xid: NDArray[np.int64
     l_row = first_link[l_site] + (np.arange(len(l_site)) - np.concatenate([[0], np.cumsum(n_links)])[l_site])
     n_rows = int(has_cap.sum() + len(l_opt))
     lb, ub = np.full(n_rows, -np.inf), np.zeros(n_rows)
-    names = [""] * n_rows
-    for o, t, r in zip(l_opt.tolist(), l_site.tolist(), l_row.tolist(), strict=True):
-        names[r] = f"link[{o},{inst.site_ids[t]}]"
+    names = [""] * n_rows  # the link rows stay unnamed: millions of names would cost more than the rows
     e_row: list[int] = []
     e_col: list[int] = []
     e_val: list[float] = []
@@ -296,27 +299,35 @@ def _bulk_rows(model: mathopt.Model, inst: DesignInstance, xid: NDArray[np.int64
     return bulk
 
 
-def _service_rows(model: mathopt.Model, inst: DesignInstance, x: list[mathopt.Variable | None], elastic: bool,
-                  slacks: _Slacks) -> dict[str, mathopt.Variable]:
-    """Rows (4), one per market with a target; returns the shortfall variables (soft targets, diagnosis)."""
-    by_demand: list[list[int]] = [[] for _ in inst.demand_ids]
-    for o in range(inst.n_options):
-        if x[o] is not None:
-            by_demand[inst.opt_demand[o]].append(o)
+def _service_rows(model: mathopt.Model, inst: DesignInstance, xid: NDArray[np.int64], elastic: bool,
+                  slacks: _Slacks, bulk: _Rows) -> dict[str, mathopt.Variable]:
+    """Rows (4), one per market with a target, added to ``bulk``; returns the shortfall variables (soft targets,
+    diagnosis)."""
     shortfall: dict[str, mathopt.Variable] = {}
     markets = np.array(inst.demand_market)
-    for m, alpha in inst.service_target.items():  # (4)
-        rows = np.nonzero(markets == m)[0]
+    meets = np.nonzero(inst.opt_meets & (xid >= 0))[0]
+    rows_r: list[NDArray[np.int64]] = []
+    rows_c: list[NDArray[np.int64]] = []
+    rows_v: list[NDArray[np.float64]] = []
+    lbs, names = [], []
+    for r, (m, alpha) in enumerate(inst.service_target.items()):  # (4)
+        rows = markets == m
         total = float(inst.demand_qty[rows].sum())
-        met = mathopt.fast_sum(float(inst.demand_qty[d]) * x[o]  # type: ignore[operator]
-                               for d in rows for o in by_demand[d] if inst.opt_meets[o])
+        on = meets[rows[inst.opt_demand[meets]]]
+        cols, vals = xid[on], inst.demand_qty[inst.opt_demand[on]].astype(float)
         if inst.service_penalty is not None or elastic:
             shortfall[m] = model.add_variable(lb=0.0, name=f"short[{m}]")
-            model.add_linear_constraint(met + shortfall[m] >= alpha * total, name=f"service[{m}]")
+            cols, vals = np.r_[cols, shortfall[m].id], np.r_[vals, 1.0]
             if elastic:
                 slacks.penalty.append(shortfall[m] / max(total, 1.0))
-        else:
-            model.add_linear_constraint(met >= alpha * total, name=f"service[{m}]")
+        rows_r.append(np.full(len(cols), r, dtype=np.int64))
+        rows_c.append(cols.astype(np.int64))
+        rows_v.append(vals)
+        lbs.append(alpha * total)
+        names.append(f"service[{m}]")
+    if lbs:
+        bulk.add_block(np.array(lbs), np.full(len(lbs), np.inf), names, np.concatenate(rows_r),
+                       np.concatenate(rows_c), np.concatenate(rows_v))
     return shortfall
 
 
@@ -353,10 +364,11 @@ def _site_rows(model: mathopt.Model, inst: DesignInstance, y: dict[int, mathopt.
 
 
 def _pooling_rows(model: mathopt.Model, inst: DesignInstance, bps: list[list[float]],
-                  x: list[mathopt.Variable | None], y: dict[int, mathopt.Variable]
+                  xid: NDArray[np.int64], y: dict[int, mathopt.Variable], bulk: _Rows,
                   ) -> tuple[list[mathopt.LinearExpression], NDArray[np.float64]]:
-    """Rows (9): the piecewise-linear pooled safety stock of every pooling term of two or more segments; returns
-    its cost terms, and the cost per option of the one-segment terms (the secant slope times the variance)."""
+    """Rows (9): the piecewise-linear pooled safety stock of every pooling term of two or more segments (the
+    balance rows into ``bulk``); returns its cost terms, and the cost per option of the one-segment terms (the
+    secant slope times the variance)."""
     pool_cost: list[mathopt.LinearExpression] = []
     linear = np.zeros(inst.n_options)
     one = np.array([len(b) == 2 for b in bps], dtype=bool)
@@ -367,7 +379,7 @@ def _pooling_rows(model: mathopt.Model, inst: DesignInstance, bps: list[list[flo
         np.add.at(linear, inst.pm_opt[on], (slope[inst.pm_term] * inst.pm_var)[on])
     pooled: list[list[tuple[int, float]]] = [[] for _ in inst.pool_site]
     for t, o, v in zip(inst.pm_term, inst.pm_opt, inst.pm_var, strict=True):
-        if x[o] is not None and not (len(bps) and one[t]):
+        if xid[o] >= 0 and not (len(bps) and one[t]):
             pooled[t].append((int(o), float(v)))
     for t, b in enumerate(bps):  # (9)
         if len(b) < 3 or not pooled[t]:
@@ -377,17 +389,20 @@ def _pooling_rows(model: mathopt.Model, inst: DesignInstance, bps: list[list[flo
         # sqrt(V) = sqrt(scale) * sqrt(V / scale), which keeps the solver's tolerances meaningful.
         scale = max(b[-1], 1e-300)
         u = [bk / scale for bk in b]
-        ws, parts_v, parts_c = [], [], []
+        ws, deltas, parts_c = [], [], []
         for k in range(1, len(u)):
             w = model.add_binary_variable(name=f"w[{t},{k}]")
             delta = model.add_variable(lb=0.0, ub=u[k] - u[k - 1], name=f"delta[{t},{k}]")
             model.add_linear_constraint(delta <= (u[k] - u[k - 1]) * w)
             slope = (math.sqrt(u[k]) - math.sqrt(u[k - 1])) / (u[k] - u[k - 1])
             ws.append(w)
-            parts_v.append(u[k - 1] * w + delta)
+            deltas.append(delta)
             parts_c.append(math.sqrt(u[k - 1]) * w + slope * delta)
-        model.add_linear_constraint(mathopt.fast_sum((v / scale) * x[o] for o, v in pooled[t])  # type: ignore[operator]
-                                    == mathopt.fast_sum(parts_v), name=f"pool[{inst.pool_label[t]}]")
+        # sum_o (v_o / scale) x_o - sum_k (u_k-1 w_k + delta_k) = 0
+        cols = [int(xid[o]) for o, _ in pooled[t]] + [v.id for k in range(len(ws)) for v in (ws[k], deltas[k])]
+        vals = [v / scale for _, v in pooled[t]] + [c for k in range(len(ws)) for c in (-u[k], -1.0)]
+        bulk.add_block(np.zeros(1), np.zeros(1), [f"pool[{inst.pool_label[t]}]"],
+                       np.zeros(len(cols), dtype=np.int64), np.array(cols, dtype=np.int64), np.array(vals))
         model.add_linear_constraint(mathopt.fast_sum(ws) <= y.get(s, 1.0))
         pool_cost.append(float(inst.pool_coef[t]) * math.sqrt(scale) * mathopt.fast_sum(parts_c))
     return pool_cost, linear
@@ -431,32 +446,31 @@ def _build(inst: DesignInstance, bps: list[list[float]], fixed_open: NDArray[np.
     the capacities, targets, counts and budget instead of the cost)."""
     model = mathopt.Model(name=f"owl-design-{inst.name}")
     y = _site_variables(model, inst, fixed_open, fixed_closed)
-    x = _option_variables(model, inst, y)
-    xid = np.array([-1 if v is None else v.id for v in x], dtype=np.int64)
+    xid = _option_ids(model, inst, y)
     live = np.nonzero(xid >= 0)[0]
     slacks = _Slacks()
     bulk = _bulk_rows(model, inst, xid, y, elastic, slacks)
-    shortfall = _service_rows(model, inst, x, elastic, slacks)
+    shortfall = _service_rows(model, inst, xid, elastic, slacks, bulk)
     fixed_cost = _site_rows(model, inst, y, elastic, slacks)
-    pool_cost, pool_linear = _pooling_rows(model, inst, bps, x, y)
+    pool_cost, pool_linear = _pooling_rows(model, inst, bps, xid, y, bulk)
     _cover_and_nogood_rows(model, inst, y, nogoods)
     if elastic:
         model.minimize(mathopt.fast_sum(slacks.penalty))
-        x_cost = np.zeros(0)
+        x_cost = np.zeros(len(live))
     else:
         soft = mathopt.fast_sum(float(inst.service_penalty or 0.0) * sf for sf in shortfall.values())
         model.minimize(fixed_cost + mathopt.fast_sum(pool_cost) + soft)
         # The variable costs (and the one-segment pooling terms) join the objective with rows (1)-(3).
         x_cost = (inst.opt_cost + pool_linear)[live].astype(float)
-    built = _with_rows(model, bulk, xid[live] if len(x_cost) else np.zeros(0, dtype=np.int64), x_cost)
+    built = _with_rows(model, bulk, xid[live], x_cost, inst.single_sourcing)
     get = built.get_variable
 
     def again(v: mathopt.Variable | None) -> mathopt.Variable | None:
         return None if v is None else get(v.id)
 
     kept = _Slacks({t: get(v.id) for t, v in slacks.capacity.items()}, again(slacks.count), again(slacks.budget))
-    return _Model(built, {t: get(v.id) for t, v in y.items()}, [again(v) for v in x],
-                  {mk: get(v.id) for mk, v in shortfall.items()}, kept)
+    return _Model(built, {t: get(v.id) for t, v in y.items()}, xid, {mk: get(v.id) for mk, v in shortfall.items()},
+                  kept)
 
 
 class _Rows:
@@ -483,17 +497,34 @@ class _Rows:
         self.n += len(lb)
 
 
-def _with_rows(model: mathopt.Model, rows: _Rows, obj_ids: NDArray[np.int64],
-               obj_vals: NDArray[np.float64]) -> mathopt.Model:
-    """``model`` with ``rows`` put before its own rows and ``obj_vals`` added to the objective coefficients of
-    ``obj_ids``, rebuilt from its exported proto (the variable ids stay the same, the row ids do not)."""
+def _with_rows(model: mathopt.Model, rows: _Rows, x_ids: NDArray[np.int64], x_cost: NDArray[np.float64],
+               integer: bool) -> mathopt.Model:
+    """``model`` with the option variables ``x_ids`` (in [0, 1], costing ``x_cost``) and ``rows`` put before its
+    own rows, rebuilt from its exported proto (the variable ids stay the same, the row ids do not)."""
     proto = model.export_model()
+    var = proto.variables
+    old_ids = np.array(var.ids, dtype=np.int64)
+    ids = np.concatenate([old_ids, x_ids])
+    order = np.argsort(ids, kind="stable")  # the proto lists variables by id; the x ids sit after the y ids
+    lbs = np.concatenate([np.array(var.lower_bounds, dtype=float), np.zeros(len(x_ids))])[order]
+    ubs = np.concatenate([np.array(var.upper_bounds, dtype=float), np.ones(len(x_ids))])[order]
+    ints = np.concatenate([np.array(var.integers, dtype=bool), np.full(len(x_ids), integer)])[order]
+    old_names = list(var.names) or [""] * len(old_ids)
+    names = np.concatenate([np.array(old_names, dtype=object), np.full(len(x_ids), "", dtype=object)])[order]
+    proto.ClearField("variables")
+    var = proto.variables
+    var.ids.extend(ids[order])
+    var.lower_bounds.extend(lbs)
+    var.upper_bounds.extend(ubs)
+    var.integers.extend(ints)
+    var.names.extend(names)
+    obj_ids, obj_vals = x_ids, x_cost
     lc = proto.linear_constraints
     n_old = len(lc.ids)
     old_row = {i: k for k, i in enumerate(lc.ids)}
     old_names = list(lc.names) or [""] * n_old
-    lbs = np.concatenate([*rows.lb, np.array(lc.lower_bounds, dtype=float)])
-    ubs = np.concatenate([*rows.ub, np.array(lc.upper_bounds, dtype=float)])
+    row_lbs = np.concatenate([*rows.lb, np.array(lc.lower_bounds, dtype=float)])
+    row_ubs = np.concatenate([*rows.ub, np.array(lc.upper_bounds, dtype=float)])
     mat = proto.linear_constraint_matrix
     r = np.concatenate([*rows.row, rows.n + np.array([old_row[i] for i in mat.row_ids], dtype=np.int64)])
     c = np.concatenate([*rows.col, np.array(mat.column_ids, dtype=np.int64)])
@@ -502,8 +533,8 @@ def _with_rows(model: mathopt.Model, rows: _Rows, obj_ids: NDArray[np.int64],
     proto.ClearField("linear_constraint_matrix")
     lc = proto.linear_constraints
     lc.ids.extend(range(rows.n + n_old))
-    lc.lower_bounds.extend(lbs.tolist())
-    lc.upper_bounds.extend(ubs.tolist())
+    lc.lower_bounds.extend(row_lbs)
+    lc.upper_bounds.extend(row_ubs)
     lc.names.extend(rows.names + old_names)
     # The proto wants the matrix in row-major order with one entry per (row, column): merge repeats, drop zeros.
     width = int(c.max(initial=0)) + 1
@@ -512,19 +543,21 @@ def _with_rows(model: mathopt.Model, rows: _Rows, obj_ids: NDArray[np.int64],
     np.add.at(merged, inverse, v)
     keep = merged != 0.0
     mat = proto.linear_constraint_matrix
-    mat.row_ids.extend((key[keep] // width).tolist())
-    mat.column_ids.extend((key[keep] % width).tolist())
-    mat.coefficients.extend(merged[keep].tolist())
+    mat.row_ids.extend(key[keep] // width)
+    mat.column_ids.extend(key[keep] % width)
+    mat.coefficients.extend(merged[keep])
     if len(obj_ids):
         lin = proto.objective.linear_coefficients
-        coef = dict(zip(lin.ids, lin.values, strict=True))
-        for i, a in zip(obj_ids.tolist(), obj_vals.tolist(), strict=True):
-            coef[i] = coef.get(i, 0.0) + a
-        ids = sorted(i for i, a in coef.items() if a != 0.0)
+        all_ids = np.concatenate([np.array(lin.ids, dtype=np.int64), obj_ids])
+        all_vals = np.concatenate([np.array(lin.values, dtype=float), obj_vals])
+        o_key, o_inv = np.unique(all_ids, return_inverse=True)
+        o_sum = np.zeros(len(o_key))
+        np.add.at(o_sum, o_inv, all_vals)
+        nz = o_sum != 0.0
         del lin.ids[:]
         del lin.values[:]
-        lin.ids.extend(ids)
-        lin.values.extend([coef[i] for i in ids])
+        lin.ids.extend(o_key[nz])
+        lin.values.extend(o_sum[nz])
     return mathopt.Model.from_model_proto(proto)
 
 
@@ -541,7 +574,10 @@ def _params(solver: str, seconds: float, gap: float, cutoff: float | None = None
 
 def _extract(inst: DesignInstance, m: _Model, result: mathopt.SolveResult) -> Plan:
     values = result.variable_values()
-    x = np.array([0.0 if v is None else max(min(values[v], 1.0), 0.0) for v in m.x])
+    by_id = np.zeros(m.model.get_next_variable_id())
+    by_id[np.fromiter((v.id for v in values), dtype=np.int64, count=len(values))] = np.fromiter(
+        values.values(), dtype=float, count=len(values))
+    x = np.where(m.xid >= 0, np.clip(by_id[np.maximum(m.xid, 0)], 0.0, 1.0), 0.0)
     if inst.single_sourcing:
         x = np.round(x)
     # Renormalize the tiny tolerance noise of the solver so the evaluator sees each demand served exactly once.
@@ -781,8 +817,9 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
         # truly beats it also beats it in the MIP.
         cutoff = best[1].objective * (1 + 1e-9) if best is not None else None
         how = "reused" if kept is not None else "built"
-        clock.say(f"{clock.phase}: MIP {it} {how} ({len(m.x)} options, {len(bps) and sum(len(b) > 2 for b in bps)} "
-                  f"refined pooling terms), {left:.1f} s left")
+        refined = sum(len(b) > 2 for b in bps)
+        clock.say(f"{clock.phase}: MIP {it} {how} ({int((m.xid >= 0).sum())} options, {refined} refined pooling "
+                  f"terms), {left:.1f} s left")
         res = mip.run(m.model, solver, _params(solver, left, gap / 2, cutoff), log=clock.solver_log)
         term = res.termination.reason
         if mip.proved_infeasible(res):
