@@ -20,12 +20,12 @@ from logistics.screening import optimize, placement, problem_from, queueing, sim
 
 
 def ten_site_data() -> ScreeningData:
-    """The built-in screening data grown to 10 candidate sites: four more cargo stations, each taking over half of
-    an existing upstream flow (with its own truck timetable)."""
+    """The built-in screening data grown to 10 candidate sites: as many more cargo stations as that takes, each
+    taking over half of an existing upstream flow (with its own truck timetable)."""
     d = builtin().screening
     assert d is not None
     sites, flows = list(d.sites), list(d.flows)
-    upstream = [f for f in d.flows if f.origin != d.terminal][:4]
+    upstream = [f for f in d.flows if f.origin != d.terminal][:10 - len(sites)]
     for k, flow in enumerate(upstream):
         origin = d.site(flow.origin)
         new = dataclasses.replace(origin, id=f"NEW-{k}", name=f"new station {k}", kind="off_airport",
