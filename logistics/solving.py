@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import enum
 import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Limits", "SolveSummary", "Status", "check_time_limit"]
+__all__ = ["Limits", "SolveSummary", "Status", "check_time_limit", "stamped"]
 
 
 class Status(enum.StrEnum):
@@ -22,6 +23,11 @@ class Status(enum.StrEnum):
     TIME_LIMIT = "time_limit"  # the limit was reached: the best solution found and its bound
     FEASIBLE = "feasible"  # a solution with no optimality proof (routing's heuristics)
     INFEASIBLE = "infeasible"  # no feasible solution exists, or none was found
+
+
+def stamped(started: float, text: str) -> str:
+    """A progress line: the seconds since ``started`` (a ``time.perf_counter()`` reading), then ``text``."""
+    return f"[{time.perf_counter() - started:7.1f} s] {text}"
 
 
 def check_time_limit(seconds: float, name: str = "time_limit") -> float:

@@ -34,6 +34,7 @@ from logistics.design import DesignInfeasibleError, DesignResult, read_orlib_cfl
 from logistics.errors import InfeasibleError
 from logistics.io import atomic_write_json
 from logistics.scenario import DesignData, Scenario, load_scenario
+from logistics.solving import stamped
 
 __all__ = ["app"]
 
@@ -71,8 +72,8 @@ def _solve_scenario(s: Scenario, cfg: DesignData, force_open: list[str] | None, 
                            forced_closed=frozenset(force_closed or ()))
     if progress is not None:
         inst = design.instance
-        progress(f"[{time.perf_counter() - started:7.1f} s] build: {len(inst.demand_ids):,} demand rows, "
-                 f"{inst.n_options:,} options, {inst.n_sites:,} sites")
+        progress(stamped(started, f"build: {len(inst.demand_ids):,} demand rows, {inst.n_options:,} options, "
+                                  f"{inst.n_sites:,} sites"))
     return solve_design(design, time_limit=time_limit, gap=gap, solver=solver, n_best=n_best, progress=progress,
                         started=started)
 
@@ -162,10 +163,10 @@ def design_cmd(
         if gap < 0:
             raise fail(f"--gap: {gap:g} must be >= 0. Fix: pass e.g. --gap 0.001")
         s = load_scenario(scenario)
-        if not (quiet or as_json):
-            err.print(f"[{time.perf_counter() - started:7.1f} s] load: {s.name}, {len(s.markets):,} markets, "
-                      f"{len(s.products):,} products, {len(s.warehouses):,} warehouse candidates", highlight=False,
-                      soft_wrap=True, markup=False)
+        progress = _progress(quiet or as_json)
+        if progress is not None:
+            progress(stamped(started, f"load: {s.name}, {len(s.markets):,} markets, {len(s.products):,} products, "
+                                      f"{len(s.warehouses):,} warehouse candidates"))
         cfg = _settings(s, max_warehouses, min_warehouses, budget, service_target, service_penalty, single_sourcing,
                         pooling)
         when = parse_date(date)

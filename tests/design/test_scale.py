@@ -126,9 +126,11 @@ def test_a_target_no_route_meets_is_diagnosed_without_a_solve() -> None:
 
 def test_the_fallback_plan_is_feasible_and_no_cheaper_than_the_optimum(synth_design) -> None:  # type: ignore[no-untyped-def]
     inst = reduce_instance(synth_design.instance).instance
-    plan = design_solve._rescue(inst, "highs", deadline=time.perf_counter() + 120)
-    assert plan is not None
+    got = design_solve._rescue(inst, "highs", deadline=time.perf_counter() + 120)
+    assert got is not None
+    plan = got[0]
     cost = evaluate(inst, plan).objective  # raises if the plan broke a constraint
+    assert got[1].objective == pytest.approx(cost, rel=1e-12)
     best = solve_design(inst, gap=1e-6, time_limit=120)
     assert cost >= best.bound * (1 - 1e-9)
     used = np.zeros(inst.n_sites)
