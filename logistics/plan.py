@@ -51,7 +51,7 @@ from logistics.report import (
 )
 from logistics.routing import RoutingResult, lastmile_problem, pickup_problem, solve, unreachable_clients
 from logistics.scenario import Scenario
-from logistics.screening import compare, problem_from
+from logistics.screening import compare, from_design, problem_from
 
 __all__ = ["OUTPUTS", "PlanRun", "run_plan"]
 
@@ -187,12 +187,24 @@ def _run(s: Scenario, out: Path, time_limit: float, design_time_limit: float, se
     if s.screening is not None:
         say("screening: before, measure 8 and optimized placements")
         t0 = time.perf_counter()
-        screening_problem = problem_from(s)
+        volumes = None
+        if s.screening.design_share is not None:
+            # The design's 9610 and 1210 air and postal parcels, by gateway, replace the scenario's volumes.
+            volumes = from_design(s, design.chosen_flows())
+            screening_problem = problem_from(volumes.data)
+        else:
+            screening_problem = problem_from(s)
         comp = compare(screening_problem, time_limit=min(30.0, design_time_limit))
-        screening = [{"configuration": name, "cost per day": p.objective, "status": p.status,
-                      "terminal lane-hours": p.report.terminal_lane_hours,
-                      "mean dwell h": p.report.dwell_mean_hours,
-                      "screened upstream": p.report.screened_upstream} for name, p in comp.plans.items()]
+        screening = {
+            "volumes": volumes.to_json() if volumes is not None else
+            "the scenario's [screening] flows ([screening] design_share is not set, so they are not tied to the "
+            "design)",
+            "configurations": [
+                {"configuration": name, "cost per day": p.report.total_cost, "mip objective": p.objective,
+                 "status": p.status, "equipment": p.report.equipment,
+                 "terminal lane-hours": p.report.terminal_lane_hours, "mean dwell h": p.report.dwell_mean_hours,
+                 "parcels": p.report.parcels, "screened upstream": p.report.screened_upstream}
+                for name, p in comp.plans.items()]}
         steps["screening"] = time.perf_counter() - t0
 
     say("outputs: maps, report, GeoPackage, GeoJSON, summary")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -29,14 +31,22 @@ from logistics.cli._common import (
     scenario_from,
 )
 from logistics.screening import (
+    DAYS,
+    PARAMETERS,
+    STATISTICS,
     ScreeningPlan,
     ScreeningProblem,
+    breakeven,
+    check,
     compare,
+    current_value,
     optimize,
     placement,
     problem_from,
+    replicate,
     scale_volumes,
     simulate,
+    sweep,
 )
 
 __all__ = ["app"]
@@ -71,42 +81,209 @@ def _check_limits(time_limit: float, gap: float) -> None:
 
 def _summary_table(title: str, plans: dict[str, ScreeningPlan], currency: str) -> Table:
     t = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
-    for col in ("configuration", f"cost/day {currency}", "lanes", "waiting", "missed", "lane-h", "max staff",
-                "dwell mean h", "dwell p95 h", "intended flight", "upstream parcels", "status"):
+    for col in ("configuration", f"cost/day {currency}", f"staff+capital {currency}", f"floor+trucks {currency}",
+                f"dwell value {currency}", f"missed {currency}", "lane-h", "dwell mean h", "dwell p95 h",
+                "intended flight", "status"):
         t.add_column(col, justify="left" if col in ("configuration", "status") else "right")
     for name, plan in plans.items():
         r = plan.report
-        t.add_row(name, f"{r.total_cost:,.0f}", f"{r.cost['lanes']:,.0f}", f"{r.cost['waiting']:,.0f}",
-                  f"{r.cost['missed_flights']:,.0f}", f"{int(r.lanes.sum()):,}", f"{int(r.staff_by_hour.max()):,}",
-                  f"{r.dwell_mean_hours:.2f}", f"{r.dwell_p95_hours:.2f}", f"{r.share_intended_flight:.4%}",
-                  f"{r.screened_upstream:,.0f}", f"{plan.status} ({plan.gap:.2%})")
+        c = r.cost
+        t.add_row(name, f"{r.total_cost:,.0f}", f"{c['lanes'] + c['capital'] + c['setup']:,.0f}",
+                  f"{c['rehandling'] + c['transport']:,.0f}", f"{c['dwell']:,.0f}", f"{c['missed_flights']:,.0f}",
+                  f"{int(r.lanes.sum()):,}", f"{r.dwell_mean_hours:.2f}", f"{r.dwell_p95_hours:.2f}",
+                  f"{r.share_intended_flight:.4%}", f"{plan.status} ({plan.gap:.2%})")
     return t
+
+
+def _equipment_line(name: str, plan: ScreeningPlan) -> str:
+    r = plan.report
+    used = ", ".join(f"{site} {kind}" for site, kind in r.equipment.items())
+    return (f"{name}: equipment {used}; {r.parcels:,.0f} parcels/day, {r.screened_upstream:,.0f} screened before "
+            f"the terminal; {int(r.crews_by_hour.sum())} re-handling crew-hours, {r.truck_trips['regular']} regular "
+            f"and {r.truck_trips['sealed']} sealed truck trips; {r.expected_misses:,.1f} parcels/day expected off "
+            f"their intended flight ({r.expected_late:,.1f} late for their promise)")
+
+
+Replications = Annotated[int, typer.Option(
+    "--replications", "-n", min=0, help="Simulated days per configuration for 95% intervals (0: analytic only).")]
+Seed = Annotated[int, typer.Option("--seed", min=0, max=2**32 - 1, help="Seed of the simulated days' streams.")]
+Workers = Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes (default: CPUs).")]
+
+
+def _bar(quiet: bool, label: str, total: int) -> tuple[Progress, Callable[[int], None]]:
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                   disable=quiet, transient=True)
+    task = bar.add_task(label, total=total)
+    return bar, lambda k: bar.update(task, completed=k)
 
 
 @app.command("compare")
 def compare_cmd(
     scenario: ScenarioOpt = None, time_limit: TimeLimitOpt = 10.0, gap: GapOpt = 0.001, volume_scale: Scale = 1.0,
-    solver: ScreeningSolverOpt = ScreeningSolver.highs, as_json: JsonOpt = False,
+    solver: ScreeningSolverOpt = ScreeningSolver.highs, replications: Replications = 0, seed: Seed = 0,
+    workers: Workers = None, as_json: JsonOpt = False, quiet: QuietOpt = False,
 ) -> None:
-    """Before (terminal) / measure 8 (mail exchange) / optimized placement, side by side, lanes optimized."""
+    """Before (terminal) / measure 8 (mail exchange) / optimized placement, side by side, lanes optimized; with
+    -n, every plan simulated on the same days for 95% intervals of cost and of the saving against 'before'."""
     with guard():
         _check_limits(time_limit, gap)
         problem = _problem(scenario, volume_scale)
         result = compare(problem, time_limit=time_limit, gap=gap, solver=solver.value)
+        rep = None
+        if replications:
+            bar, tick = _bar(quiet or as_json, "simulating", replications * len(result.plans))
+            with bar:
+                rep = replicate(problem, result, replications=replications, seed=seed, workers=workers,
+                                progress=tick)
         if as_json:
-            print_json(result.to_json(problem))
+            doc = result.to_json(problem)
+            if rep is not None:
+                doc["simulated"] = rep.to_json()
+            print_json(doc)
             return
-        out.print(_summary_table("owl screen compare - a typical day", result.plans,
-                                 scenario_from(scenario).finance.currency))
-        base = result.plans["before"].report
+        currency = scenario_from(scenario).finance.currency
+        out.print(_summary_table("owl screen compare - a typical day (analytic)", result.plans, currency))
         for name, plan in result.plans.items():
-            if name == "before":
-                continue
-            r = plan.report
-            out.print(f"{name}: {r.screened_upstream:,.0f} parcels/day screened before the terminal, "
-                      f"{base.terminal_lane_hours - r.terminal_lane_hours} terminal lane-hours and "
-                      f"{base.dwell_mean_hours - r.dwell_mean_hours:.2f} h of mean dwell saved against 'before'.",
-                      highlight=False)
+            out.print(_equipment_line(name, plan), highlight=False)
+        if rep is not None:
+            t = Table(title=f"simulated: {replications} days (common random numbers), seed {seed}",
+                      title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+            for col in ("configuration", f"cost/day {currency}", "95% CI +-", f"saving vs before {currency}",
+                        "paired 95% CI +-", "dwell mean h", "missed parcels/day"):
+                t.add_column(col, justify="left" if col == "configuration" else "right")
+            for name in result.plans:
+                m, h = rep.cost[name]
+                sv = rep.saving.get(name)
+                t.add_row(name, f"{m:,.0f}", f"{h:,.0f}", f"{sv[0]:,.0f}" if sv else "-",
+                          f"{sv[1]:,.0f}" if sv else "-", f"{rep.dwell[name][0]:.3f} +- {rep.dwell[name][1]:.3f}",
+                          f"{rep.missed[name][0]:,.1f} +- {rep.missed[name][1]:,.1f}")
+            out.print(t)
+
+
+@app.command("check")
+def check_cmd(
+    scenario: ScenarioOpt = None,
+    days: Annotated[list[str] | None, typer.Option("--day", help=f"Day to check (repeatable): {', '.join(DAYS)}.")
+                    ] = None,
+    config: Annotated[Config, typer.Option("--config", help="The plan checked.")] = Config.optimized,
+    replications: Annotated[int, typer.Option("--replications", "-n", min=2, help="Simulated days per check.")] = 10,
+    seed: Seed = 0, workers: Workers = None, time_limit: TimeLimitOpt = 60.0, as_json: JsonOpt = False,
+) -> None:
+    """The optimizer's analytic model against the simulation: expected missed flights, mean and p95 dwell on the
+    base day, a x1.5 peak, a cancelled flight bank and a terminal lane down for 4 h. Exit 1 if any disagree."""
+    with guard():
+        check_time_limit(time_limit)
+        chosen = tuple(days or DAYS)
+        for day in chosen:
+            if day not in DAYS:
+                raise fail(f"--day: unknown day {day!r}. Fix: use one of {', '.join(DAYS)}")
+        s = scenario_from(scenario)
+        if s.screening is None:
+            raise fail("the scenario has no [screening] section. Fix: use a scenario with one (the built-in has)")
+        res = check(s.screening, days=chosen, replications=replications, seed=seed, workers=workers,
+                    time_limit=time_limit, config=config.value)
+        if as_json:
+            print_json({"configuration": config.value, "replications": replications, "seed": seed,
+                        "days": [r.to_json() for r in res], "agree": all(r.all_agree for r in res)})
+        else:
+            t = Table(title=f"owl screen check - analytic model against {replications} simulated days, "
+                            f"{config.value} plan", title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+            for col in ("day", "statistic", "analytic", "simulated", "95% CI +-", "agree"):
+                t.add_column(col, justify="left" if col in ("day", "statistic", "agree") else "right")
+            for r in res:
+                for k in STATISTICS:
+                    m, h = r.simulated[k]
+                    verdict = "yes" if r.strict(k) else "yes (resolution)" if r.agrees(k) else "NO"
+                    t.add_row(r.day, k, f"{r.analytic[k]:.3f}", f"{m:.3f}", f"{h:.3f}", verdict)
+            out.print(t)
+        if not all(r.all_agree for r in res):
+            raise typer.Exit(1)
+
+
+@app.command("breakeven")
+def breakeven_cmd(
+    scenario: ScenarioOpt = None,
+    parameter: Annotated[list[str] | None, typer.Option(
+        "--parameter", help=f"Input to move (repeatable): {', '.join(PARAMETERS)}.")] = None,
+    points: Annotated[int, typer.Option("--points", min=2, max=50, help="Scan points per range.")] = 5,
+    time_limit: TimeLimitOpt = 10.0, as_json: JsonOpt = False,
+) -> None:
+    """Where measure 8 stops paying: the re-handling crew cost, the volume, the value of time and the sealed-truck
+    price at which 'before' and 'measure 8' cost the same (both re-optimized at every value)."""
+    with guard():
+        check_time_limit(time_limit)
+        s = scenario_from(scenario)
+        if s.screening is None:
+            raise fail("the scenario has no [screening] section. Fix: use a scenario with one (the built-in has)")
+        chosen = tuple(parameter or PARAMETERS)
+        for p in chosen:
+            if p not in PARAMETERS:
+                raise fail(f"--parameter: unknown {p!r}. Fix: use one of {', '.join(PARAMETERS)}")
+        results = []
+        for p in chosen:
+            now = current_value(s.screening, p)
+            if not math.isfinite(now):
+                raise fail(f"--parameter {p}: the scenario has no {PARAMETERS[p].split(' of ')[-1]}")
+            lo, hi = (0.25, 2.0) if p == "volume" else (0.0, 3.0 * now if now > 0 else 1.0)
+            results.append(breakeven(s.screening, p, lo, hi, points=points, time_limit=time_limit))
+        if as_json:
+            print_json({"break_even": [r.to_json() for r in results]})
+            return
+        t = Table(title="owl screen breakeven - measure 8 against before (both re-optimized)", title_justify="left",
+                  header_style="bold", box=box.SIMPLE_HEAD)
+        for col in ("parameter", "now", "break-even", "verdict", f"saving/day {s.finance.currency} over the scan"):
+            t.add_column(col, justify="left" if col in ("parameter", "verdict") else "right")
+        for r in results:
+            t.add_row(r.parameter, f"{r.current:g}", "-" if r.value is None else f"{r.value:.4g}", r.verdict,
+                      "  ".join(f"{v:g}: {sv:,.0f}" for v, sv in r.scan))
+        out.print(t)
+
+
+@app.command("sweep")
+def sweep_cmd(
+    scenario: ScenarioOpt = None,
+    factors: Annotated[str, typer.Option("--factors", help="Volume factors, comma-separated.")] = (
+        "0.5,0.75,1,1.25,1.5,1.75,2"),
+    time_limit: TimeLimitOpt = 10.0, as_json: JsonOpt = False, quiet: QuietOpt = False,
+) -> None:
+    """Before / measure 8 / optimized over volume factors (default x0.5 to x2), each re-optimized."""
+    with guard():
+        check_time_limit(time_limit)
+        try:
+            fs = tuple(float(x) for x in factors.split(",") if x.strip())
+        except ValueError:
+            raise fail(f"--factors: {factors!r} is not a comma-separated list of numbers. Fix: e.g. 0.5,1,2"
+                       ) from None
+        if not fs or not all(math.isfinite(f) and 0 < f <= 100 for f in fs):
+            raise fail(f"--factors: {factors!r}: every factor must be in (0, 100]. Fix: e.g. 0.5,1,2")
+        s = scenario_from(scenario)
+        if s.screening is None:
+            raise fail("the scenario has no [screening] section. Fix: use a scenario with one (the built-in has)")
+        bar, tick = _bar(quiet or as_json, "volume factors", len(fs))
+        with bar:
+            rows = sweep(s.screening, fs, time_limit=time_limit, progress=tick)
+        if as_json:
+            print_json({"sweep": [r.to_json() for r in rows]})
+            return
+        cur = s.finance.currency
+        t = Table(title="owl screen sweep - cost per day by volume", title_justify="left", header_style="bold",
+                  box=box.SIMPLE_HEAD)
+        for col in ("volume x", "parcels/day", f"before {cur}", f"measure8 {cur}", f"optimized {cur}",
+                    f"measure 8 saves {cur}", "optimized equipment"):
+            t.add_column(col, justify="left" if col == "optimized equipment" else "right")
+        def money(v: float) -> str:
+            return f"{v:,.0f}" if math.isfinite(v) else "infeasible"
+
+        for r in rows:
+            t.add_row(f"{r.factor:g}", f"{r.parcels:,.0f}", *(money(r.cost[k]) for k in
+                                                              ("before", "measure8", "optimized")),
+                      money(r.saving) if math.isfinite(r.saving) else "-",
+                      ", ".join(f"{a} {b}" for a, b in r.equipment.get("optimized", {}).items()))
+        out.print(t)
+        for r in rows:
+            for k, st in r.status.items():
+                if st.startswith("infeasible"):
+                    out.print(f"x{r.factor:g} {k}: {st}", highlight=False)
 
 
 @app.command("optimize")
@@ -166,9 +343,12 @@ def simulate_cmd(
                       console=err, disable=quiet or as_json, transient=True) as bar:
             task = bar.add_task("days", total=replications)
             sim = simulate(problem, plan.assignment, plan.lanes, replications=replications, seed=seed,
-                           workers=workers, progress=lambda k: bar.update(task, completed=k))
+                           workers=workers, progress=lambda k: bar.update(task, completed=k),
+                           equipment=plan.equipment)
         summary = sim.summary()
-        analytic = {"share_intended_flight": round(plan.report.share_intended_flight, 6),
+        analytic = {"missed": round(plan.report.expected_misses, 3),
+                    "late": round(plan.report.expected_late, 3),
+                    "share_intended_flight": round(plan.report.share_intended_flight, 6),
                     "dwell_mean_hours": round(plan.report.dwell_mean_hours, 3),
                     "dwell_p95_hours": round(plan.report.dwell_p95_hours, 3)}
         doc = {"configuration": config.value, "simulation": summary, "analytic": analytic}
@@ -179,7 +359,8 @@ def simulate_cmd(
                   title_justify="left", box=box.SIMPLE_HEAD, header_style="bold")
         for col in ("statistic", "simulated mean", "95% CI +-", "analytic"):
             t.add_column(col, justify="left" if col == "statistic" else "right")
-        for key in ("share_intended_flight", "dwell_mean_hours", "dwell_p95_hours", "wait_mean_hours", "parcels"):
+        for key in ("missed", "late", "share_intended_flight", "dwell_mean_hours", "dwell_p95_hours",
+                    "wait_mean_hours", "parcels"):
             st = summary[key]
             assert isinstance(st, dict)
             ci = "-" if st["ci95"] is None else f"{st['ci95']:.4g}"

@@ -93,6 +93,22 @@ class ChosenFlow:
     share: float
     units_per_year: float
 
+    @property
+    def product(self) -> str:
+        return self.option.product
+
+    @property
+    def channel(self) -> str:
+        return str(self.option.channel)
+
+    @property
+    def mode(self) -> str:
+        return str(self.option.mode)
+
+    @property
+    def gateway(self) -> str:
+        return self.option.gateway
+
 
 class LazyOptions(Sequence[DesignOption]):
     """The options of a scenario design, made when first asked for (there are millions at real sizes) and then

@@ -117,7 +117,17 @@ def render_report(summary: Mapping[str, Any], *, map_svg: str, map_png: bytes, c
     scr = summary.get("screening")
     if scr:
         parts.append("<h2>Measure 8: where air security screening happens</h2>")
-        parts.append(_table(scr))
+        vol = scr.get("volumes")
+        if isinstance(vol, dict):
+            parts.append("<p>Parcels a day screened, from the design's 9610 and 1210 air and postal flows (design "
+                         f"share {vol['design_share']:g} of the city's volume): "
+                         + html.escape(", ".join(f"{k.replace('_', ' ')} {v:,.0f} parcels/day (scenario "
+                                                 f"{vol['parcels_per_day_in_scenario'].get(k, 0):,.0f})"
+                                                 for k, v in vol["parcels_per_day_from_design"].items())) + "</p>")
+        elif vol:
+            parts.append(f'<p class="note">Volumes: {html.escape(str(vol))}.</p>')
+        parts.append(_table([{k: (", ".join(f"{a}: {b}" for a, b in v.items()) if isinstance(v, dict) else v)
+                              for k, v in row.items()} for row in scr.get("configurations", [])]))
     parts.append("<h2>Run</h2>")
     if "steps" in charts:
         parts.append(_img(charts["steps"], "seconds per step"))

@@ -42,7 +42,17 @@ from logistics.scenario.model import (
 )
 from logistics.scenario.routes import ChannelRoute, ScenarioNetwork, build_network, channel_routes
 from logistics.scenario.routing_data import Fleet, LastMileSpec, PickupSpec, RoutingData
-from logistics.scenario.screening import SITE_KINDS, Flight, ScreeningData, ScreeningFlow, ScreeningSite
+from logistics.scenario.screening import (
+    SITE_KINDS,
+    Equipment,
+    Flight,
+    Rehandling,
+    ScreeningData,
+    ScreeningFlow,
+    ScreeningSite,
+    Shifts,
+    Trucks,
+)
 from logistics.scenario.synth import synth_scenario
 
 __all__ = [
@@ -57,6 +67,7 @@ __all__ = [
     "DestinationRule",
     "Entry",
     "EntryType",
+    "Equipment",
     "ExportRule",
     "Finance",
     "Fleet",
@@ -73,6 +84,7 @@ __all__ = [
     "PostalDuty",
     "Product",
     "RebateTrigger",
+    "Rehandling",
     "RoadRate",
     "RoutingData",
     "Scenario",
@@ -81,8 +93,10 @@ __all__ = [
     "ScreeningFlow",
     "ScreeningSite",
     "SellingFees",
+    "Shifts",
     "StorageTier",
     "TariffMeasure",
+    "Trucks",
     "Warehouse",
     "build_network",
     "builtin",
@@ -91,6 +105,7 @@ __all__ = [
     "defaulted_fields",
     "dump_scenario",
     "load_scenario",
-    "parse_scenario", "synth_scenario",
+    "parse_scenario",
+    "synth_scenario",
     "write_scenario",
 ]

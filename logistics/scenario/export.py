@@ -14,6 +14,7 @@ import tomli_w
 
 from logistics.io import atomic_write_text
 from logistics.scenario.model import DemandResponse, Scenario, SellingFees
+from logistics.scenario.screening import Shifts
 
 __all__ = ["dump_scenario", "write_scenario"]
 
@@ -60,6 +61,16 @@ def dump_scenario(s: Scenario) -> str:
             doc[name] = items
     if s.screening is not None:
         doc["screening"] = _plain(s.screening)
+        if s.screening.shifts == Shifts():
+            doc["screening"].pop("shifts")  # the hourly default; its empty source would not load back
+        # The older constants that a mechanism replaces are refused beside it.
+        replaced = {"equipment": ("lane_rate_per_hour", "service_cv", "staff_per_lane", "cost_per_lane_hour"),
+                    "rehandling": ("terminal_rehandling_hours", "terminal_rehandling_cost_per_parcel"),
+                    "trucks": ("secure_transport_cost_per_parcel",)}
+        for table, keys in replaced.items():
+            if getattr(s.screening, table):
+                for key in keys:
+                    doc["screening"].pop(key)
     if s.routing is not None:
         doc["routing"] = _plain(s.routing)
     if s.design is not None:

@@ -48,7 +48,17 @@ from logistics.scenario.model import (
     frozen_map,
 )
 from logistics.scenario.routing_data import Fleet, LastMileSpec, PickupSpec, RoutingData
-from logistics.scenario.screening import SITE_KINDS, Flight, ScreeningData, ScreeningFlow, ScreeningSite
+from logistics.scenario.screening import (
+    SITE_KINDS,
+    Equipment,
+    Flight,
+    Rehandling,
+    ScreeningData,
+    ScreeningFlow,
+    ScreeningSite,
+    Shifts,
+    Trucks,
+)
 
 __all__ = ["BUILTIN_SCENARIOS", "NEW_FIELDS_DOC", "builtin", "builtin_text", "defaulted_fields", "load_scenario",
            "parse_scenario"]
@@ -736,20 +746,46 @@ class _Builder:
         sites = self.items(n, "sites", self._screening_site)
         flights = self.items(n, "flights", self._flight)
         flows = self.items(n, "flows", self._screening_flow)
+        equipment = self.items(n, "equipment", self._equipment, required=False)
+        rehandling = self._rehandling(n.table("rehandling")) if "rehandling" in n.data else None
+        trucks = self._trucks(n.table("trucks")) if "trucks" in n.data else None
+        shifts = self._shifts(n.table("shifts")) if "shifts" in n.data else Shifts()
+        background = [self.number(f"{n.at('background_per_hour')}[{i}]", v, lo=0.0, hi=None)
+                      for i, v in enumerate(n.array("background_per_hour", []))]
+        if background and len(background) != 24:
+            self.fail(n.at("background_per_hour"), f"{len(background)} values",
+                      "give 24 hourly loads (parcel-equivalents per hour), or leave it out")
+        # The older per-parcel constants stand for the mechanisms when these are not described.
         data = ScreeningData(
-            terminal=n.text("terminal"), lane_rate_per_hour=n.num("lane_rate_per_hour", lo_open=True),
-            service_cv=n.num("service_cv", hi=3.0), staff_per_lane=n.whole("staff_per_lane", lo=1),
-            cost_per_lane_hour=n.num("cost_per_lane_hour"),
+            terminal=n.text("terminal"),
+            lane_rate_per_hour=self._replaced(n, "lane_rate_per_hour", equipment or None, "equipment",
+                                              lambda: n.num("lane_rate_per_hour", lo_open=True)),
+            service_cv=self._replaced(n, "service_cv", equipment or None, "equipment",
+                                      lambda: n.num("service_cv", hi=3.0)),
+            staff_per_lane=int(self._replaced(n, "staff_per_lane", equipment or None, "equipment",
+                                              lambda: n.whole("staff_per_lane", lo=1))),
+            cost_per_lane_hour=self._replaced(n, "cost_per_lane_hour", equipment or None, "equipment"),
             max_utilization=n.num("max_utilization", lo_open=True, hi=0.999),
             screener_pool=n.whole("screener_pool", lo=1),
             value_of_time_per_parcel_hour=n.num("value_of_time_per_parcel_hour"),
             miss_penalty_per_parcel=n.num("miss_penalty_per_parcel"),
-            terminal_rehandling_hours=n.num("terminal_rehandling_hours"),
-            terminal_rehandling_cost_per_parcel=n.num("terminal_rehandling_cost_per_parcel"),
+            terminal_rehandling_hours=self._replaced(n, "terminal_rehandling_hours", rehandling, "rehandling"),
+            terminal_rehandling_cost_per_parcel=self._replaced(n, "terminal_rehandling_cost_per_parcel", rehandling,
+                                                               "rehandling"),
             screened_handling_hours=n.num("screened_handling_hours"),
-            secure_transport_cost_per_parcel=n.num("secure_transport_cost_per_parcel"),
-            sites=sites, flights=flights, flows=flows, source=n.source(),
+            secure_transport_cost_per_parcel=self._replaced(n, "secure_transport_cost_per_parcel", trucks, "trucks"),
+            sites=sites, flights=flights, flows=flows, source=n.source(), equipment=equipment, shifts=shifts,
+            rehandling=rehandling, trucks=trucks, background_per_hour=tuple(background),
+            late_penalty_per_parcel=n.num("late_penalty_per_parcel", 0.0),
+            design_share=n.num("design_share", lo_open=True, hi=1.0) if "design_share" in n.data else None,
         )
+        kinds = {e.id for e in equipment}
+        for i, site in enumerate(sites):
+            for j, e in enumerate(site.equipment):
+                if e not in kinds:
+                    self.fail(f"screening.sites[{i}].equipment[{j}]", f"unknown equipment {e!r}",
+                              "use an id of [[screening.equipment]]" if kinds else
+                              "describe the types in [[screening.equipment]] first, or leave `equipment` out")
         n.done()
         flows = tuple(f if f.candidates else dataclasses.replace(f, candidates=tuple(dict.fromkeys(
             (f.origin, data.terminal)))) for f in flows)
@@ -784,11 +820,69 @@ class _Builder:
             lat=n.num("lat", lo=-90, hi=90), lon=n.num("lon", lo=-180, hi=180), max_lanes=n.whole("max_lanes"),
             setup_cost_per_day=n.num("setup_cost_per_day"), truck_departures=tuple(sorted(deps)),
             truck_transit_hours=n.num("truck_transit_hours", 0.0), source=n.source(),
+            equipment=n.strs("equipment", []),
         )
         if site.kind != "terminal" and not deps:
             self.fail(f"{n.path}.truck_departures", "no truck to the terminal",
                       "list the hours (0-24) at which trucks leave for the terminal, e.g. [0, 2, 4]")
         return site
+
+    def _replaced(self, n: _Node, key: str, mechanism: object, table: str,
+                  read: Callable[[], float] | None = None) -> float:
+        """An older constant: required without the table of its mechanism, refused beside it (it would be read
+        and ignored)."""
+        if mechanism is None:
+            return read() if read is not None else n.num(key)
+        if key in n.data:
+            self.fail(n.at(key), f"given beside [screening.{table}], which replaces it",
+                      f"remove `{key}`: the {table} mechanism prices and times this step")
+        return 0.0
+
+    def _equipment(self, n: _Node) -> Equipment:
+        return Equipment(
+            id=n.text("id"), name=n.text("name"), rate_per_hour=n.num("rate_per_hour", lo_open=True),
+            service_cv=n.num("service_cv", hi=3.0), alarm_share=n.num("alarm_share", hi=1.0),
+            resolution_minutes=n.num("resolution_minutes", hi=24 * 60.0),
+            staff_per_lane=n.whole("staff_per_lane", lo=1),
+            cost_per_lane_hour=n.num("cost_per_lane_hour"),
+            capital_cost_per_lane_day=n.num("capital_cost_per_lane_day"), source=n.source(),
+        )
+
+    def _shifts(self, n: _Node) -> Shifts:
+        length = n.whole("length_hours", lo=1, hi=24)
+        starts = []
+        for i, v in enumerate(n.array("starts")):
+            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 23:
+                self.fail(f"{n.at('starts')}[{i}]", f"{v!r} is not a whole hour 0-23", "write start hours as integers")
+            starts.append(int(v))
+        if not starts or len(set(starts)) != len(starts):
+            self.fail(n.at("starts"), "empty or with repeats", "list each shift start hour once, e.g. [0, 8, 16]")
+        brk = n.whole("break_hours", lo=0, hi=max(0, length - 1)) if "break_hours" in n.data else 0
+        after = n.whole("break_after_hours", lo=0, hi=max(0, length - brk)) if "break_after_hours" in n.data else 0
+        shifts = Shifts(length_hours=length, starts=tuple(sorted(starts)), break_after_hours=after,
+                        break_hours=brk, min_lanes=n.whole("min_lanes", lo=1), source=n.source())
+        n.done()
+        covered = {h for k in shifts.starts for h in shifts.active(k)}
+        if len(covered) < 24:
+            h = min(set(range(24)) - covered)
+            self.fail(n.at("starts"), f"no shift keeps lanes open at {h:02d}:00",
+                      "add shift starts (or shorten the break) so that every hour can be staffed")
+        return shifts
+
+    def _rehandling(self, n: _Node) -> Rehandling:
+        r = Rehandling(rate_per_crew_hour=n.num("rate_per_crew_hour", lo_open=True),
+                       cost_per_crew_hour=n.num("cost_per_crew_hour"),
+                       max_utilization=n.num("max_utilization", lo_open=True, hi=0.999),
+                       buildup_hours=n.num("buildup_hours", hi=24.0), max_crews=n.whole("max_crews", lo=1),
+                       unload_hours=n.num("unload_hours", 1.0, hi=24.0), source=n.source())
+        n.done()
+        return r
+
+    def _trucks(self, n: _Node) -> Trucks:
+        t = Trucks(capacity_parcels=n.num("capacity_parcels", lo_open=True), cost_per_trip=n.num("cost_per_trip"),
+                   sealed_cost_per_trip=n.num("sealed_cost_per_trip"), source=n.source())
+        n.done()
+        return t
 
     def _flight(self, n: _Node) -> Flight:
         return Flight(
@@ -810,6 +904,8 @@ class _Builder:
         return ScreeningFlow(
             id=n.text("id"), origin=origin, parcels_per_day=n.num("parcels_per_day"), profile=tuple(profile),
             flights=flights, candidates=cands, source=n.source(),
+            promise_slack_hours=(n.num("promise_slack_hours", hi=24 * 60.0) if "promise_slack_hours" in n.data
+                                 else None),
         )
 
     def _fleet(self, n: _Node) -> Fleet:

@@ -6,14 +6,31 @@
 - :mod:`~logistics.screening.optimize`: the placement and staffing MIP (OR-Tools MathOpt, HiGHS).
 - :mod:`~logistics.screening.simulate`: a SimPy simulation of a day, with replications in parallel.
 - :mod:`~logistics.screening.compare`: before (terminal) / measure 8 (mail exchange) / optimized.
+- :mod:`~logistics.screening.worth`: the comparison with simulated intervals, break-even values, a volume sweep.
+- :mod:`~logistics.screening.check`: the analytic model against the simulation on four days.
+- :mod:`~logistics.screening.volumes`: screening volumes from a network design's postal and bonded flows.
 """
 
+from logistics.screening.check import DAYS, STATISTICS, DayCheck, check
 from logistics.screening.compare import CONFIGURATIONS, Comparison, compare, placement
 from logistics.screening.evaluate import PlanReport, ScreeningInfeasibleError, evaluate_plan
 from logistics.screening.model import ScreeningProblem, problem_from, scale_volumes
 from logistics.screening.optimize import ScreeningPlan, optimize
 from logistics.screening.simulate import DayResult, SimulationResult, simulate, simulate_day
+from logistics.screening.volumes import from_design
+from logistics.screening.worth import (
+    PARAMETERS,
+    BreakEven,
+    Replicated,
+    SweepRow,
+    breakeven,
+    current_value,
+    replicate,
+    sweep,
+)
 
-__all__ = ["CONFIGURATIONS", "Comparison", "DayResult", "PlanReport", "ScreeningInfeasibleError", "ScreeningPlan",
-           "ScreeningProblem", "SimulationResult", "compare", "evaluate_plan", "optimize", "placement",
-           "problem_from", "scale_volumes", "simulate", "simulate_day"]
+__all__ = ["CONFIGURATIONS", "DAYS", "PARAMETERS", "STATISTICS", "BreakEven", "Comparison", "DayCheck", "DayResult",
+           "PlanReport", "Replicated", "ScreeningInfeasibleError", "ScreeningPlan", "ScreeningProblem",
+           "SimulationResult", "SweepRow", "breakeven", "check", "compare", "current_value", "evaluate_plan",
+           "from_design", "optimize", "placement", "problem_from", "replicate", "scale_volumes", "simulate",
+           "simulate_day", "sweep"]

@@ -64,5 +64,13 @@ class Comparison:
 def compare(problem: ScreeningProblem, *, time_limit: float = 10.0, gap: float = 1e-3,
             solver: str = "highs", configs: tuple[str, ...] = CONFIGURATIONS) -> Comparison:
     """Optimize lanes (and, for ``optimized``, placement) for each configuration."""
-    return Comparison({c: optimize(problem, fixed=placement(problem, c), time_limit=time_limit, gap=gap,
-                                   solver=solver) for c in configs})
+    plans: dict[str, ScreeningPlan] = {}
+    for c in configs:
+        fixed = placement(problem, c)
+        if fixed is not None:
+            plans[c] = optimize(problem, fixed=fixed, time_limit=time_limit, gap=gap, solver=solver)
+    if "optimized" in configs:
+        # The better fixed plan starts the search: its cost is a cut-off, its floor queue the first reference.
+        start = min(plans.values(), key=lambda p: p.report.total_cost) if plans else None
+        plans["optimized"] = optimize(problem, time_limit=time_limit, gap=gap, solver=solver, start=start)
+    return Comparison({c: plans[c] for c in configs})

@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from logistics.errors import ScenarioError
-from logistics.scenario import Scenario, ScreeningData, ScreeningFlow
+from logistics.scenario import Equipment, Scenario, ScreeningData, ScreeningFlow
 
-__all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "ScreeningProblem", "departure_after", "flight_times",
-           "last_time", "next_time", "problem_from", "scale_volumes"]
+__all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "ScreeningProblem", "departure_after", "dock_crews",
+           "dock_wait_fn", "flight_times", "last_time", "next_time", "problem_from", "scale_volumes"]
 
 HOURS = 24
 SLOTS_PER_HOUR = 12  # 5-minute arrival slots: fine enough for 1-3 h truck headways
@@ -62,6 +63,8 @@ class FlowTimeline:
     slack: NDArray[np.float64]  # hours it may wait in the queue and still make the intended flight
     dwell_made: NDArray[np.float64]  # arrival -> departure of the intended flight
     dwell_missed: NDArray[np.float64]  # arrival -> departure of the next flight after it
+    floor: NDArray[np.float64]  # when it reaches the terminal's re-handling floor (NaN: not re-handled there)
+    truck: NDArray[np.int64]  # index of the origin's truck departure it rides (-1: none)
 
     @property
     def queue_hour(self) -> NDArray[np.int64]:
@@ -72,27 +75,47 @@ class FlowTimeline:
         """Arrivals at the screening queue per hour of the day (parcels/hour)."""
         return np.bincount(self.queue_hour, weights=self.parcels, minlength=HOURS).astype(np.float64)
 
+    def floor_by_hour(self) -> NDArray[np.float64]:
+        """Arrivals at the terminal's re-handling floor per hour of the day (zeros when not re-handled)."""
+        if not np.isfinite(self.floor).any():
+            return np.zeros(HOURS)
+        hour = (np.floor(self.floor) % HOURS).astype(np.int64)
+        return np.bincount(hour, weights=self.parcels, minlength=HOURS).astype(np.float64)
+
+    def by_truck(self, departures: int) -> NDArray[np.float64]:
+        """Parcels per day on each of the origin's ``departures`` truck departures."""
+        m = self.truck >= 0
+        return np.bincount(self.truck[m], weights=self.parcels[m], minlength=departures).astype(np.float64)
+
 
 @dataclass(frozen=True, slots=True)
 class ScreeningProblem:
     """The screening data with every (flow, candidate site) timeline precomputed.
 
-    ``sites`` and ``flows`` keep the data's order; ``timelines[(f, s)]`` exists for each candidate pair.
+    ``sites`` and ``flows`` keep the data's order; ``timelines[(f, s)]`` exists for each candidate pair. With a
+    re-handling process, the timelines of parcels screened at the terminal include the floor's queue for the
+    placement ``dock_for`` (site index per flow): :meth:`with_dock` recomputes them for another placement.
     """
 
     data: ScreeningData
     timelines: dict[tuple[int, int], FlowTimeline]
     terminal: int
+    dock_for: tuple[int, ...] | None = None
+
+    @property
+    def types(self) -> tuple[Equipment, ...]:
+        """The lane types (equipment) that sites may install."""
+        return self.data.lane_types()
 
     @property
     def mu(self) -> float:
-        """Service rate of one lane, parcels per hour."""
-        return self.data.lane_rate_per_hour
+        """Service rate of one lane of the first type, parcels per hour."""
+        return self.types[0].rate_per_hour
 
     @property
     def cs2(self) -> float:
-        """Squared coefficient of variation of the service time."""
-        return self.data.service_cv**2
+        """Squared coefficient of variation of the first type's service time."""
+        return self.types[0].service_cv**2
 
     @property
     def n_sites(self) -> int:
@@ -101,6 +124,15 @@ class ScreeningProblem:
     @property
     def n_flows(self) -> int:
         return len(self.data.flows)
+
+    def allowed_types(self, s: int) -> list[int]:
+        """Indices of the lane types site ``s`` may install."""
+        ids = self.data.sites[s].equipment
+        return [e for e, t in enumerate(self.types) if not ids or t.id in ids]
+
+    def background(self) -> NDArray[np.float64]:
+        """General cargo on the terminal's lanes per hour (parcel-equivalents per hour)."""
+        return np.asarray(self.data.background(), dtype=float)
 
     def candidates(self, f: int) -> list[int]:
         """Indices of the sites where flow ``f`` may be screened."""
@@ -113,11 +145,70 @@ class ScreeningProblem:
         return [f.id for f in self.data.flows].index(flow_id)
 
     def load(self, assignment: NDArray[np.int64]) -> NDArray[np.float64]:
-        """Arrivals per site and hour (sites x 24) when flow ``f`` is screened at ``assignment[f]``."""
+        """Parcel arrivals per site and hour (sites x 24) when flow ``f`` is screened at ``assignment[f]``
+        (without the terminal's background load)."""
         lam = np.zeros((self.n_sites, HOURS))
         for f, s in enumerate(assignment):
             lam[s] += self.timelines[(f, int(s))].load_by_hour()
         return lam
+
+    def floor_load(self, assignment: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Parcels reaching the terminal's re-handling floor per hour of the day."""
+        return sum((self.timelines[(f, int(s))].floor_by_hour() for f, s in enumerate(assignment)),
+                   np.zeros(HOURS))
+
+    def crews(self, assignment: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Re-handling crews per hour for a placement (zeros without a re-handling process)."""
+        if self.data.rehandling is None:
+            return np.zeros(HOURS, dtype=np.int64)
+        return dock_crews(self.data, self.floor_load(assignment))
+
+    def trucks(self, assignment: NDArray[np.int64]) -> dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]]:
+        """Regular and sealed trucks per departure of each upstream site (empty without a truck model)."""
+        d = self.data
+        if d.trucks is None:
+            return {}
+        out = {}
+        for o, site in enumerate(d.sites):
+            if o == self.terminal:
+                continue
+            k = len(site.truck_departures)
+            regular, sealed = np.zeros(k), np.zeros(k)
+            for f, s in enumerate(assignment):
+                if d.flows[f].origin != site.id:
+                    continue
+                tl = self.timelines[(f, int(s))]
+                if tl.upstream:
+                    sealed += tl.by_truck(k)
+                else:
+                    regular += tl.by_truck(k)
+            if regular.any() or sealed.any():
+                cap = d.trucks.capacity_parcels
+                out[site.id] = (np.ceil(regular / cap - 1e-9).astype(np.int64),
+                                np.ceil(sealed / cap - 1e-9).astype(np.int64))
+        return out
+
+    def with_dock(self, assignment: NDArray[np.int64] | None) -> ScreeningProblem:
+        """The problem with the re-handling floor's queue of the placement ``assignment`` in the timelines of
+        the parcels screened at the terminal (itself without a re-handling process)."""
+        if self.data.rehandling is None or assignment is None:
+            return self
+        key = tuple(int(s) for s in assignment)
+        if key == self.dock_for:
+            return self
+        times, weights = [], []
+        for f, s in enumerate(key):
+            tl = self.timelines[(f, s)]
+            if not tl.upstream:
+                times.append(tl.floor)
+                weights.append(tl.parcels)
+        if times:
+            wait = dock_wait_fn(self.data, np.concatenate(times), np.concatenate(weights), self.crews(assignment))
+        else:
+            wait = None
+        timelines = {(f, s): (tl if tl.upstream else _timeline(self.data, f, s, self.terminal, wait))
+                     for (f, s), tl in self.timelines.items()}
+        return ScreeningProblem(self.data, timelines, self.terminal, key)
 
 
 def departure_after(t: NDArray[np.float64], cutoffs: NDArray[np.float64], lead: NDArray[np.float64]
@@ -141,46 +232,113 @@ def flight_times(data: ScreeningData, flow: ScreeningFlow) -> tuple[NDArray[np.f
     return np.asarray(cut)[order], np.asarray(dep)[order]
 
 
-def _timeline(data: ScreeningData, f: int, s: int, terminal: int) -> FlowTimeline:
+def _unscreened_arrival(data: ScreeningData, f: int, terminal: int, arrival: NDArray[np.float64]
+                        ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """When each slot's parcels of flow ``f``, left unscreened, reach the terminal's re-handling floor, and the
+    index of the truck departure (in the origin's list) that carries them (-1: delivered to the terminal).
+
+    With a re-handling process a truck is unloaded over ``unload_hours`` in boarding order; without one, the old
+    model applies: the load is broken down over ``2 * terminal_rehandling_hours`` (and that is the whole delay).
+    """
     flow = data.flows[f]
     origin = data.site(flow.origin)
-    term = data.sites[terminal]
+    spread = data.rehandling.unload_hours if data.rehandling else 2.0 * data.terminal_rehandling_hours
+    if origin.id == data.sites[terminal].id:
+        extra = 0.0 if data.rehandling else data.terminal_rehandling_hours
+        return arrival + extra, np.full(arrival.size, -1, dtype=np.int64)
+    deps = np.asarray(origin.truck_departures)
+    truck = next_time(arrival, deps)
+    headway = truck - last_time(truck - 1e-6, deps)
+    # The parcels that boarded first come off first.
+    position = np.clip(1.0 - (truck - arrival) / headway, 0.0, 1.0)
+    index = np.searchsorted(deps, truck % HOURS - 1e-9).astype(np.int64) % len(deps)
+    return truck + origin.truck_transit_hours + spread * position, index
+
+
+def _timeline(data: ScreeningData, f: int, s: int, terminal: int,
+              dock_wait: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None) -> FlowTimeline:
+    flow = data.flows[f]
+    origin = data.site(flow.origin)
     n = HOURS * SLOTS_PER_HOUR
     k = np.arange(n)
     arrival = (k + 0.5) / SLOTS_PER_HOUR
     parcels = np.repeat(np.asarray(flow.profile) * flow.parcels_per_day / SLOTS_PER_HOUR, SLOTS_PER_HOUR)
     cutoffs, lead = flight_times(data, flow)
     upstream = data.sites[s].id == origin.id and s != terminal
+    floor = np.full(n, np.nan)
     if upstream:
         deps = np.asarray(origin.truck_departures)
         queue_time = arrival
+        truck = next_time(arrival, deps)
+        truck_index = np.searchsorted(deps, truck % HOURS - 1e-9).astype(np.int64) % len(deps)
         # Zero-wait path: the next truck, transit, handling of a screened load -> the intended cut-off.
-        ready0 = next_time(arrival, deps) + origin.truck_transit_hours + data.screened_handling_hours
+        ready0 = truck + origin.truck_transit_hours + data.screened_handling_hours
         cutoff = next_time(ready0, cutoffs)
         latest_truck = last_time(cutoff - origin.truck_transit_hours - data.screened_handling_hours, deps)
         slack = latest_truck - arrival
     else:
-        if origin.id == term.id:
-            # Loads delivered straight to the terminal are broken down as they come.
-            queue_time = arrival + data.terminal_rehandling_hours
-        else:
-            deps = np.asarray(origin.truck_departures)
-            truck = next_time(arrival, deps)
-            headway = truck - last_time(truck - 1e-6, deps)
-            # A truckload is broken down over 2r hours (mean r): the parcels that boarded first come off first.
-            position = np.clip((truck - arrival) / headway, 0.0, 1.0)
-            queue_time = (truck + origin.truck_transit_hours
-                          + 2.0 * data.terminal_rehandling_hours * (1.0 - position))
-        cutoff = next_time(queue_time, cutoffs)
-        slack = cutoff - queue_time
+        floor, truck_index = _unscreened_arrival(data, f, terminal, arrival)
+        queue_time = floor + (dock_wait(floor) if dock_wait is not None and data.rehandling else 0.0)
+        buildup = data.rehandling.buildup_hours if data.rehandling else 0.0
+        cutoff = next_time(queue_time + buildup, cutoffs)
+        slack = cutoff - buildup - queue_time
+        if not data.rehandling:
+            floor = np.full(n, np.nan)
     _, departure = departure_after(cutoff, cutoffs, lead)
     _, next_departure = departure_after(cutoff + 1e-6, cutoffs, lead)
     return FlowTimeline(f, s, upstream, parcels, arrival, queue_time, np.maximum(slack, 0.0),
-                        departure - arrival, next_departure - arrival)
+                        departure - arrival, next_departure - arrival, floor, truck_index)
 
 
-def problem_from(data: ScreeningData | Scenario) -> ScreeningProblem:
+def dock_crews(data: ScreeningData, floor_load: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Re-handling crews per hour: the fewest whose utilization stays at most ``max_utilization`` when
+    ``floor_load[h]`` parcels reach the floor in hour ``h``."""
+    r = data.rehandling
+    assert r is not None
+    return np.ceil(floor_load / (r.max_utilization * r.rate_per_crew_hour) - 1e-9).astype(np.int64)
+
+
+def dock_wait_fn(data: ScreeningData, floor_times: NDArray[np.float64], weights: NDArray[np.float64],
+                 crews: NDArray[np.int64]) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
+    """The fluid first-come-first-served wait on the re-handling floor, as a function of the time of arrival.
+
+    ``floor_times`` (hours of a day, any day) carry ``weights`` parcels; they repeat daily. The queue is run
+    over three days in 1-minute steps, with ``crews[h] * rate_per_crew_hour`` parcels an hour of capacity, and
+    the middle day is read: a deterministic fluid queue (arrivals at their expected rates), which captures the
+    backlog behind a truckload; the random part of the wait is left to the simulation.
+    """
+    r = data.rehandling
+    assert r is not None
+    steps = 3 * HOURS * 60
+    tod = np.mod(floor_times, HOURS)
+    arr = np.zeros(steps)
+    for day in range(3):
+        np.add.at(arr, np.minimum((tod * 60 + day * HOURS * 60).astype(np.int64), steps - 1), weights)
+    cap = np.tile(np.repeat(crews.astype(float) * r.rate_per_crew_hour / 60.0, 60), 3)
+    queue = np.zeros(steps)
+    q = 0.0
+    for i in range(steps):
+        q = max(q + arr[i] - cap[i], 0.0)
+        queue[i] = q
+    cum = np.concatenate([[0.0], np.cumsum(cap)])  # capacity served by the start of each minute
+
+    def wait(t: NDArray[np.float64]) -> NDArray[np.float64]:
+        t = np.asarray(t, dtype=float)
+        m = (np.mod(t, HOURS) + HOURS) * 60.0  # minutes into the middle day
+        i = np.minimum(m.astype(np.int64), steps - 1)
+        # The queue ahead is served by the capacity that follows the arrival.
+        target = np.interp(m, np.arange(steps + 1), cum) + queue[i]
+        done = np.interp(target, cum, np.arange(steps + 1))
+        return np.maximum(done - m, 0.0) / 60.0
+
+    return wait
+
+
+def problem_from(data: ScreeningData | Scenario, dock_for: NDArray[np.int64] | None = None) -> ScreeningProblem:
     """Build the screening problem of a scenario (its ``[screening]`` section) or of screening data.
+
+    With a re-handling process, the floor's queue in the timelines is that of the placement ``dock_for``
+    (default: every flow screened at the terminal, the heaviest floor); see :meth:`ScreeningProblem.with_dock`.
 
     Raises
     ------
@@ -198,9 +356,13 @@ def problem_from(data: ScreeningData | Scenario) -> ScreeningProblem:
     for f, flow in enumerate(data.flows):
         for cand in flow.candidates:
             s = ids.index(cand)
-            timelines[(f, s)] = _timeline(data, f, s, terminal)
+            timelines[(f, s)] = _timeline(data, f, s, terminal, None)
     assert all(math.isfinite(float(t.slack.max())) for t in timelines.values())
-    return ScreeningProblem(data, timelines, terminal)
+    problem = ScreeningProblem(data, timelines, terminal)
+    if dock_for is None:
+        dock_for = np.array([terminal if terminal in problem.candidates(f) else problem.candidates(f)[0]
+                             for f in range(problem.n_flows)], dtype=np.int64)
+    return problem.with_dock(dock_for)
 
 
 def scale_volumes(data: ScreeningData, factor: float) -> ScreeningData:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["erlang_b", "erlang_c", "mgc_wait", "mmc_wait", "sipp", "utilization", "wait_tail"]
+__all__ = ["erlang_b", "erlang_c", "mgc_wait", "miss_probability", "mmc_wait", "sipp", "utilization", "wait_tail"]
 
 FloatArray = NDArray[np.float64]
 
@@ -113,3 +113,39 @@ def wait_tail(lam: ArrayLike, mu: ArrayLike, c: ArrayLike, t: ArrayLike, cs2: Ar
 def sipp(lam_by_hour: ArrayLike, mu: float, lanes_by_hour: ArrayLike, cs2: float = 1.0) -> FloatArray:
     """Mean wait per hour under the SIPP approximation (arrays over hours, or sites x hours)."""
     return mgc_wait(lam_by_hour, mu, lanes_by_hour, cs2=cs2)
+
+
+def miss_probability(lam: ArrayLike, mu: ArrayLike, c: ArrayLike, slack: ArrayLike, cs2: ArrayLike = 1.0,
+                     alarm_share: float = 0.0, resolution_hours: float = 0.0) -> FloatArray:
+    """Probability that a parcel with ``slack`` hours to spare misses its flight: it waits ``W`` in the lanes'
+    queue and, with probability ``alarm_share``, an exponential resolution time ``R`` (mean
+    ``resolution_hours``) off the lane: ``(1 - a) P(W > s) + a P(W + R > s)``.
+
+    ``W`` is 0 with probability ``1 - C`` and otherwise exponential with the rate of :func:`wait_tail`, so
+    ``P(W + R > s) = (1 - C) e^{-b s} + C (theta e^{-b s} - b e^{-theta s}) / (theta - b)`` with ``b = 1 / R``
+    (the hypoexponential tail; ``(1 + theta s) e^{-theta s}`` when ``theta = b``).
+
+    Examples
+    --------
+    No queue (``lam = 0``) and every parcel alarmed: the miss probability is ``P(R > s) = e^{-s / R}``.
+
+    >>> round(float(miss_probability(0.0, 10.0, 1, 1.0, alarm_share=1.0, resolution_hours=0.5)), 6)
+    0.135335
+    """
+    base = wait_tail(lam, mu, c, slack, cs2=cs2)
+    if alarm_share <= 0 or resolution_hours <= 0:
+        return base
+    lam_a, mu_a, c_a = _broadcast(lam, mu, c)
+    s = np.maximum(np.asarray(slack, dtype=float), 0.0)
+    scv = (1.0 + np.asarray(cs2, dtype=float)) / 2.0
+    stable = lam_a < c_a * mu_a
+    cw = np.where(lam_a == 0, 0.0, erlang_c(c_a, lam_a / mu_a))
+    b = 1.0 / resolution_hours
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        theta = np.maximum((c_a * mu_a - lam_a) / np.maximum(scv, 1e-12), 1e-12)
+        eb, et = np.exp(-b * s), np.exp(-theta * s)
+        close = np.abs(theta - b) < 1e-9 * b
+        hypo = np.where(close, (1.0 + b * s) * eb, (theta * eb - b * et) / np.where(close, 1.0, theta - b))
+    both = (1.0 - cw) * eb + cw * hypo
+    out = (1.0 - alarm_share) * base + alarm_share * both
+    return np.where(stable | (lam_a == 0), np.clip(out, 0.0, 1.0), 1.0)

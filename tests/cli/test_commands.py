@@ -322,7 +322,7 @@ def test_screen_optimize_table_and_bad_options(owl: Owl) -> None:
 
 
 def test_screen_overload_is_infeasible_with_the_hour_named(owl: Owl) -> None:
-    r = owl("screen", "optimize", "--volume-scale", "3")
+    r = owl("screen", "optimize", "--volume-scale", "6")  # the pool cannot staff the 17:00 peak
     assert r.exit_code == 1, str(r)
     assert re.search(r"hour \d\d:00", r.stderr)
     assert "Fix:" in r.stderr
@@ -335,6 +335,32 @@ def test_screen_simulate_json_is_reproducible(owl: Owl) -> None:
     assert a == b
     assert a["simulation"]["replications"] == 2
     assert 0.95 <= a["simulation"]["share_intended_flight"]["mean"] <= 1.0
+
+
+def test_screen_check_breakeven_and_sweep(owl: Owl) -> None:
+    doc = owl("screen", "check", "--day", "lane_down", "--config", "measure8", "-n", "2", "--workers", "2",
+              "--json").json()
+    (day,) = doc["days"]
+    assert day["day"] == "lane_down"
+    assert set(day) >= {"missed", "dwell_mean_hours", "dwell_p95_hours", "agree"}
+    assert day["missed"]["analytic"] > 0
+    be = owl("screen", "breakeven", "--parameter", "value_of_time", "--points", "2", "--json").json()
+    (row,) = be["break_even"]
+    # Measure 8 saves crew-hours and dwell, so it pays at a value of time of 0 and at three times the scenario's.
+    assert row["break_even"] is None
+    assert all(p["saving_per_day"] > 0 for p in row["scan"])
+    assert row["verdict"].startswith("measure 8 pays")
+    sw = owl("screen", "sweep", "--factors", "0.5", "--time-limit", "5", "--json").json()
+    (r,) = sw["sweep"]
+    assert r["volume_factor"] == 0.5
+    assert r["parcels_per_day"] == 67_000
+    for args, opt in ((("check", "--day", "monday"), "--day"), (("sweep", "--factors", "a,b"), "--factors"),
+                      (("breakeven", "--parameter", "rent"), "--parameter"),
+                      (("sweep", "--factors", "0"), "--factors")):
+        bad = owl("screen", *args)
+        assert bad.exit_code == 2, str(bad)
+        assert opt in bad.stderr
+        assert "Traceback" not in bad.stderr
 
 
 # -- owl route -------------------------------------------------------------------------------------------------

@@ -38,7 +38,8 @@ def _diff(want: Any, got: Any, where: str = "$") -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "args"), [("chain", ("chain", "--json")), ("design", ("design", "--json")),
-                                            ("screen", ("screen", "compare", "--json"))])
+                                            ("screen", ("screen", "compare", "--json", "--time-limit", "120",
+                                                        "--gap", "0.005"))])
 def test_json_document_unchanged(owl: Owl, name: str, args: tuple[str, ...]) -> None:
     want = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
     got = owl(*args).json()

@@ -108,11 +108,15 @@ def test_text_from_the_summary_is_escaped(page: str) -> None:
 def test_optional_sections_follow_the_summary(page: str) -> None:
     assert "Measure 8" not in page  # screening is None
     s = _summary()
-    s["screening"] = [{"configuration": "before", "cost per day": 4321.0}]
+    s["screening"] = {"volumes": {"design_share": 0.01, "parcels_per_day_from_design": {"mail_exchange": 9000.0},
+                                  "parcels_per_day_in_scenario": {"mail_exchange": 8000.0}},
+                      "configurations": [{"configuration": "before", "cost per day": 4321.0,
+                                          "equipment": {"CAN-T": "ct"}}]}
     s["design"]["binding"] = []
     other = render_report(s, map_svg=SVG, map_png=MAP_PNG, charts={"steps": CHART_PNG})
     assert "<h2>Measure 8: where air security screening happens</h2>" in other
-    assert "<td>before</td><td>4,321</td>" in other
+    assert "<td>before</td><td>4,321</td><td>CAN-T: ct</td>" in other
+    assert "mail exchange 9,000 parcels/day (scenario 8,000)" in other
     assert "Binding constraints" not in other
     assert re.findall(r'<img alt="([^"]*)"', other) == ["seconds per step", "static map"]
 
