@@ -42,6 +42,13 @@ def test_summary_records_steps_and_matches_stdout(plan_dir: Path) -> None:
     assert all(job["feasible"] for job in summary["routing"])
     assert summary["routing_infeasible"] == []
     assert summary["design_time_limit_s"] == 60.0
+    # Screening volumes come from the design: its 9610/1210 air and postal parcels over the design share, spread
+    # over each gateway's screening flows.
+    vol = summary["screening"]["volumes"]
+    assert vol["design_share"] == 0.01
+    assert sum(vol["flows"].values()) == pytest.approx(sum(vol["parcels_per_day_from_design"].values()), abs=1.0)
+    for row in summary["screening"]["configurations"]:
+        assert row["parcels"] == pytest.approx(sum(vol["flows"].values()), abs=1.0)
 
 
 def test_geopackage_reads_back_with_the_plan(plan_dir: Path) -> None:

@@ -144,7 +144,7 @@ def compare_cmd(
         currency = scenario_from(scenario).finance.currency
         out.print(_summary_table("owl screen compare - a typical day (analytic)", result.plans, currency))
         for name, plan in result.plans.items():
-            out.print(_equipment_line(name, plan), highlight=False)
+            out.print(_equipment_line(name, plan), highlight=False, markup=False)
         if rep is not None:
             t = Table(title=f"simulated: {replications} days (common random numbers), seed {seed}",
                       title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
@@ -235,7 +235,8 @@ def breakeven_cmd(
             t.add_column(col, justify="left" if col in ("parameter", "verdict") else "right")
         for r in results:
             t.add_row(r.parameter, f"{r.current:g}", "-" if r.value is None else f"{r.value:.4g}", r.verdict,
-                      "  ".join(f"{v:g}: {sv:,.0f}" for v, sv in r.scan))
+                      "  ".join(f"{v:g}: {sv:,.0f}" if math.isfinite(sv) else
+                                f"{v:g}: only {'measure8' if sv > 0 else 'before'} feasible" for v, sv in r.scan))
         out.print(t)
 
 
@@ -283,7 +284,7 @@ def sweep_cmd(
         for r in rows:
             for k, st in r.status.items():
                 if st.startswith("infeasible"):
-                    out.print(f"x{r.factor:g} {k}: {st}", highlight=False)
+                    out.print(f"x{r.factor:g} {k}: {st}", highlight=False, markup=False)
 
 
 @app.command("optimize")

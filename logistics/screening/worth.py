@@ -143,10 +143,17 @@ def current_value(data: ScreeningData, parameter: str) -> float:
 
 
 def saving_at(data: ScreeningData, parameter: str, value: float, *, time_limit: float = 10.0) -> float:
-    """Daily cost of "before" minus that of "measure 8", both re-optimized, at ``parameter = value``."""
+    """Daily cost of "before" minus that of "measure 8", both re-optimized, at ``parameter = value``: ``+inf``
+    where only measure 8 can carry the day, ``-inf`` where only "before" can, NaN where neither can."""
     p = problem_from(with_value(data, parameter, value))
-    costs = [optimize(p, fixed=placement(p, c), time_limit=time_limit).report.total_cost
-             for c in ("before", "measure8")]
+    costs = []
+    for c in ("before", "measure8"):
+        try:
+            costs.append(optimize(p, fixed=placement(p, c), time_limit=time_limit).report.total_cost)
+        except ScreeningInfeasibleError:
+            costs.append(math.inf)  # the placement cannot carry the day: the other one wins outright
+    if math.isinf(costs[0]) and math.isinf(costs[1]):
+        return math.nan
     return costs[0] - costs[1]
 
 
@@ -173,7 +180,9 @@ class BreakEven:
         return {"parameter": self.parameter, "meaning": PARAMETERS[self.parameter], "current": self.current,
                 "break_even": None if self.value is None else round(self.value, 6),
                 "tolerance": self.tolerance, "verdict": self.verdict,
-                "scan": [{"value": v, "saving_per_day": round(s, 2)} for v, s in self.scan]}
+                "scan": [{"value": v, "saving_per_day": round(s, 2) if math.isfinite(s) else None,
+                          "only": None if math.isfinite(s) else "measure8" if s > 0 else "before"}
+                         for v, s in self.scan]}
 
 
 def breakeven(data: ScreeningData, parameter: str, lo: float, hi: float, *, points: int = 5,
@@ -191,14 +200,20 @@ def breakeven(data: ScreeningData, parameter: str, lo: float, hi: float, *, poin
     tol = (hi - lo) / 100.0 if tolerance is None else tolerance
     xs = np.linspace(lo, hi, points).tolist()
     scan = [(x, saving_at(data, parameter, x, time_limit=time_limit)) for x in xs]
+    scan = [(x, v) for x, v in scan if not math.isnan(v)]
+    if not scan:
+        raise ValueError(f"{parameter}: neither placement can carry the day anywhere in [{lo:g}, {hi:g}]")
     root = None
     for (a, fa), (b, fb) in itertools.pairwise(scan):
         if (fa > 0) != (fb > 0):
             while b - a > tol:
                 mid = (a + b) / 2.0
                 fm = saving_at(data, parameter, mid, time_limit=time_limit)
+                if math.isnan(fm):
+                    break
                 a, fa, b, fb = (mid, fm, b, fb) if (fm > 0) == (fa > 0) else (a, fa, mid, fm)
-            root = a + (b - a) * fa / (fa - fb) if fa != fb else (a + b) / 2.0
+            finite = math.isfinite(fa) and math.isfinite(fb) and fa != fb
+            root = a + (b - a) * fa / (fa - fb) if finite else (a + b) / 2.0
             break
     return BreakEven(parameter, current_value(data, parameter), tuple(scan), root, tol)
 

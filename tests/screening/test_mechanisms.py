@@ -208,3 +208,9 @@ def test_volumes_from_the_design_by_hand() -> None:
     assert sum(flows.values()) == pytest.approx(20_000.0)
     with pytest.raises(ValueError, match="design_share"):
         from_design(dataclasses.replace(s, screening=dataclasses.replace(s.screening, design_share=None)), [])
+
+
+def test_a_placement_that_cannot_carry_the_day_loses_outright(data) -> None:  # type: ignore[no-untyped-def]
+    """At x2 the terminal's floor would need 45 crews at 17:00 (40 allowed) without measure 8, so measure 8 wins
+    by feasibility: an infinite saving, which the break-even scan reports instead of crashing."""
+    assert saving_at(data, "volume", 2.0) == math.inf
