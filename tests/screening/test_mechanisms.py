@@ -138,6 +138,7 @@ def test_agreement_verdict_uses_the_interval() -> None:
     assert not d.all_agree
 
 
+@pytest.mark.slow  # 40 s: run by .ci/run's slow step and `pytest -m slow tests`
 def test_model_and_simulation_agree_on_four_days(three) -> None:  # type: ignore[no-untyped-def]
     """Issue 16 part 1 on a tenth of the three-site day (so that the test runs in seconds): the analytic misses,
     mean and p95 dwell lie in the simulation's 95% interval (to the stated resolutions) on every day."""
@@ -174,6 +175,7 @@ def test_break_even_crew_cost_by_hand(three) -> None:  # type: ignore[no-untyped
     assert "pays above" in got.verdict
 
 
+@pytest.mark.slow  # 16 s
 def test_paired_saving_is_tighter_than_either_cost(three) -> None:  # type: ignore[no-untyped-def]
     """Common random numbers: both plans see the same arrivals, so the day-to-day noise cancels in the saving."""
     small = problem_from(scale_volumes(three, 0.1))
