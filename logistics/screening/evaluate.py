@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from logistics.errors import InfeasibleError
 from logistics.screening import queueing
-from logistics.screening.model import HOURS, ScreeningProblem
+from logistics.screening.model import HOURS, FluidQueue, ScreeningProblem
 
 __all__ = ["PlanReport", "ScreeningInfeasibleError", "check_capacity", "evaluate_plan", "lanes_of", "miss_cost"]
 
@@ -146,25 +146,15 @@ def _backlog_wait(lam: NDArray[np.float64], cap: NDArray[np.float64]) -> NDArray
     """Mean fluid wait (hours) of the arrivals of each hour behind a backlog that builds where ``lam > cap``
     (parcels/hour) and is carried into the following hours (stationary backlog carry-over, Stolletz 2008).
 
-    The fluid queue runs over three days in 1-minute steps and the middle day is read, so that it starts with
-    yesterday's backlog. An arrival waits until the capacity after it has served the backlog ahead of it, which
-    stays finite through an hour with no lanes open as long as lanes open later; it is ``inf`` only when the
-    backlog is never cleared.
+    The :class:`~logistics.screening.model.FluidQueue` of the hourly rates is read on its middle day. An arrival
+    waits until the capacity after it has served the backlog ahead of it, which stays finite through an hour
+    with no lanes open as long as lanes open later; it is ``inf`` only when the backlog is never cleared.
     """
-    steps = 3 * HOURS * 60
-    arr = np.tile(np.repeat(lam / 60.0, 60), 3)
-    per_min = np.tile(np.repeat(cap / 60.0, 60), 3)
-    queue = np.zeros(steps)
-    q = 0.0
-    for i in range(steps):
-        q = max(q + arr[i] - per_min[i], 0.0)
-        queue[i] = q
-    cum = np.concatenate([[0.0], np.cumsum(per_min)])
-    m = np.arange(HOURS * 60, 2 * HOURS * 60) + 0.5
-    target = np.interp(m, np.arange(steps + 1), cum) + queue[m.astype(np.int64)]
-    done = np.interp(target, cum, np.arange(steps + 1.0))
-    wait = np.where(target > cum[-1] - 1e-9 * max(cum[-1], 1.0), np.inf, np.maximum(done - m, 0.0) / 60.0)
-    if queue[-1] > queue[2 * HOURS * 60 - 1] + 1e-6:
+    fluid = FluidQueue.run(np.tile(np.repeat(lam / 60.0, 60), 3), np.tile(np.repeat(cap / 60.0, 60), 3))
+    m = np.arange(HOURS * 60, 2 * HOURS * 60, dtype=np.float64) + 0.5
+    end = fluid.cum[-1]
+    wait = np.where(fluid.target(m) > end - 1e-9 * max(end, 1.0), np.inf, fluid.wait_hours(m))
+    if fluid.queue[-1] > fluid.queue[2 * HOURS * 60 - 1] + 1e-6:
         wait[:] = np.inf  # the backlog grows from day to day: the plan cannot keep up
     return wait.reshape(HOURS, 60).mean(axis=1)
 
@@ -183,7 +173,7 @@ def evaluate_plan(problem: ScreeningProblem, assignment: NDArray[np.int64], lane
     problem = problem.with_dock(assignment)
     types = problem.types
     if equipment is None:
-        equipment = np.array([problem.allowed_types(s)[0] for s in range(problem.n_sites)], dtype=np.int64)
+        equipment = problem.default_equipment()
     lanes = np.asarray(lanes, dtype=np.int64)
     load = problem.load(assignment)
     total_load = load.copy()

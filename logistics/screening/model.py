@@ -27,8 +27,9 @@ from numpy.typing import NDArray
 from logistics.errors import ScenarioError
 from logistics.scenario import Equipment, Scenario, ScreeningData, ScreeningFlow
 
-__all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "ScreeningProblem", "departure_after", "dock_crews",
-           "dock_wait_fn", "flight_times", "last_time", "next_time", "problem_from", "scale_volumes"]
+__all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "FluidQueue", "ScreeningProblem", "boarding_position",
+           "departure_after", "departure_index", "dock_crews", "dock_wait_fn", "flight_times", "last_time",
+           "next_time", "problem_from", "scale_volumes"]
 
 HOURS = 24
 SLOTS_PER_HOUR = 12  # 5-minute arrival slots: fine enough for 1-3 h truck headways
@@ -108,16 +109,6 @@ class ScreeningProblem:
         return self.data.lane_types()
 
     @property
-    def mu(self) -> float:
-        """Service rate of one lane of the first type, parcels per hour."""
-        return self.types[0].rate_per_hour
-
-    @property
-    def cs2(self) -> float:
-        """Squared coefficient of variation of the first type's service time."""
-        return self.types[0].service_cv**2
-
-    @property
     def n_sites(self) -> int:
         return len(self.data.sites)
 
@@ -129,6 +120,10 @@ class ScreeningProblem:
         """Indices of the lane types site ``s`` may install."""
         ids = self.data.sites[s].equipment
         return [e for e, t in enumerate(self.types) if not ids or t.id in ids]
+
+    def default_equipment(self) -> NDArray[np.int64]:
+        """Each site's first allowed lane type: what a plan that names no equipment runs."""
+        return np.array([self.allowed_types(s)[0] for s in range(self.n_sites)], dtype=np.int64)
 
     def background(self) -> NDArray[np.float64]:
         """General cargo on the terminal's lanes per hour (parcel-equivalents per hour)."""
@@ -248,11 +243,21 @@ def _unscreened_arrival(data: ScreeningData, f: int, terminal: int, arrival: NDA
         return arrival + extra, np.full(arrival.size, -1, dtype=np.int64)
     deps = np.asarray(origin.truck_departures)
     truck = next_time(arrival, deps)
+    return (truck + origin.truck_transit_hours + spread * boarding_position(arrival, truck, deps),
+            departure_index(truck, deps))
+
+
+def boarding_position(arrival: NDArray[np.float64], truck: NDArray[np.float64], deps: NDArray[np.float64]
+                      ) -> NDArray[np.float64]:
+    """Where in its truck's load (0 first, 1 last) a parcel arriving at ``arrival`` for the departure ``truck``
+    boarded: the parcels that boarded first come off first."""
     headway = truck - last_time(truck - 1e-6, deps)
-    # The parcels that boarded first come off first.
-    position = np.clip(1.0 - (truck - arrival) / headway, 0.0, 1.0)
-    index = np.searchsorted(deps, truck % HOURS - 1e-9).astype(np.int64) % len(deps)
-    return truck + origin.truck_transit_hours + spread * position, index
+    return np.clip(1.0 - (truck - arrival) / headway, 0.0, 1.0)
+
+
+def departure_index(truck: NDArray[np.float64], deps: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Index in ``deps`` (hours of the day) of each departure time ``truck`` (any day)."""
+    return np.searchsorted(deps, truck % HOURS - 1e-9).astype(np.int64) % len(deps)
 
 
 def _timeline(data: ScreeningData, f: int, s: int, terminal: int,
@@ -270,7 +275,7 @@ def _timeline(data: ScreeningData, f: int, s: int, terminal: int,
         deps = np.asarray(origin.truck_departures)
         queue_time = arrival
         truck = next_time(arrival, deps)
-        truck_index = np.searchsorted(deps, truck % HOURS - 1e-9).astype(np.int64) % len(deps)
+        truck_index = departure_index(truck, deps)
         # Zero-wait path: the next truck, transit, handling of a screened load -> the intended cut-off.
         ready0 = truck + origin.truck_transit_hours + data.screened_handling_hours
         cutoff = next_time(ready0, cutoffs)
@@ -298,38 +303,59 @@ def dock_crews(data: ScreeningData, floor_load: NDArray[np.float64]) -> NDArray[
     return np.ceil(floor_load / (r.max_utilization * r.rate_per_crew_hour) - 1e-9).astype(np.int64)
 
 
+@dataclass(frozen=True, slots=True)
+class FluidQueue:
+    """A deterministic first-come-first-served fluid queue over three days in 1-minute steps: ``queue[i]`` the
+    backlog at the end of minute ``i``, ``cum[i]`` the capacity served by the start of minute ``i``. Reading the
+    middle day gives a day that starts with yesterday's backlog."""
+
+    queue: NDArray[np.float64]
+    cum: NDArray[np.float64]
+
+    STEPS = 3 * HOURS * 60
+
+    @classmethod
+    def run(cls, arrivals: NDArray[np.float64], capacity: NDArray[np.float64]) -> FluidQueue:
+        """The queue of ``arrivals[i]`` parcels joining and ``capacity[i]`` parcels of service in minute ``i``."""
+        queue = np.zeros(cls.STEPS)
+        q = 0.0
+        for i in range(cls.STEPS):
+            q = max(q + arrivals[i] - capacity[i], 0.0)
+            queue[i] = q
+        return cls(queue, np.concatenate([[0.0], np.cumsum(capacity)]))
+
+    def target(self, m: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The cumulative capacity at which an arrival at minute ``m`` is served: the capacity by ``m`` plus the
+        backlog ahead of it."""
+        return np.interp(m, np.arange(self.STEPS + 1), self.cum) + self.queue[np.minimum(
+            m.astype(np.int64), self.STEPS - 1)]
+
+    def wait_hours(self, m: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The wait (hours) of an arrival at minute ``m``: until the capacity after it has served the backlog."""
+        done = np.interp(self.target(m), self.cum, np.arange(self.STEPS + 1.0))
+        return np.maximum(done - m, 0.0) / 60.0
+
+
 def dock_wait_fn(data: ScreeningData, floor_times: NDArray[np.float64], weights: NDArray[np.float64],
                  crews: NDArray[np.int64]) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
     """The fluid first-come-first-served wait on the re-handling floor, as a function of the time of arrival.
 
-    ``floor_times`` (hours of a day, any day) carry ``weights`` parcels; they repeat daily. The queue is run
-    over three days in 1-minute steps, with ``crews[h] * rate_per_crew_hour`` parcels an hour of capacity, and
-    the middle day is read: a deterministic fluid queue (arrivals at their expected rates), which captures the
-    backlog behind a truckload; the random part of the wait is left to the simulation.
+    ``floor_times`` (hours of a day, any day) carry ``weights`` parcels; they repeat daily. The queue
+    (:class:`FluidQueue`) has ``crews[h] * rate_per_crew_hour`` parcels an hour of capacity and its middle day
+    is read: a deterministic fluid queue (arrivals at their expected rates), which captures the backlog behind
+    a truckload; the random part of the wait is left to the simulation.
     """
     r = data.rehandling
     assert r is not None
-    steps = 3 * HOURS * 60
+    steps = FluidQueue.STEPS
     tod = np.mod(floor_times, HOURS)
     arr = np.zeros(steps)
     for day in range(3):
         np.add.at(arr, np.minimum((tod * 60 + day * HOURS * 60).astype(np.int64), steps - 1), weights)
-    cap = np.tile(np.repeat(crews.astype(float) * r.rate_per_crew_hour / 60.0, 60), 3)
-    queue = np.zeros(steps)
-    q = 0.0
-    for i in range(steps):
-        q = max(q + arr[i] - cap[i], 0.0)
-        queue[i] = q
-    cum = np.concatenate([[0.0], np.cumsum(cap)])  # capacity served by the start of each minute
+    fluid = FluidQueue.run(arr, np.tile(np.repeat(crews.astype(float) * r.rate_per_crew_hour / 60.0, 60), 3))
 
     def wait(t: NDArray[np.float64]) -> NDArray[np.float64]:
-        t = np.asarray(t, dtype=float)
-        m = (np.mod(t, HOURS) + HOURS) * 60.0  # minutes into the middle day
-        i = np.minimum(m.astype(np.int64), steps - 1)
-        # The queue ahead is served by the capacity that follows the arrival.
-        target = np.interp(m, np.arange(steps + 1), cum) + queue[i]
-        done = np.interp(target, cum, np.arange(steps + 1))
-        return np.maximum(done - m, 0.0) / 60.0
+        return fluid.wait_hours((np.mod(np.asarray(t, dtype=float), HOURS) + HOURS) * 60.0)
 
     return wait
 

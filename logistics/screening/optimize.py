@@ -387,7 +387,7 @@ def _plan_of(m: _Model, problem: ScreeningProblem, result: mathopt.SolveResult
     for (f, s), var in m.x.items():
         if result.variable_values(var) > 0.5:
             assignment[f] = s
-    equipment = np.array([problem.allowed_types(s)[0] for s in range(problem.n_sites)], dtype=np.int64)
+    equipment = problem.default_equipment()
     for (s, e), var in m.t.items():
         if result.variable_values(var) > 0.5:
             equipment[s] = e

@@ -31,7 +31,14 @@ import numpy as np
 import simpy
 from numpy.typing import NDArray
 
-from logistics.screening.model import HOURS, ScreeningProblem, departure_after, flight_times, last_time, next_time
+from logistics.screening.model import (
+    HOURS,
+    ScreeningProblem,
+    boarding_position,
+    departure_after,
+    flight_times,
+    next_time,
+)
 
 __all__ = ["DayResult", "SimulationResult", "simulate", "simulate_day"]
 
@@ -133,7 +140,7 @@ def simulate_day(problem: ScreeningProblem, assignment: NDArray[np.int64], lanes
     d = problem.data
     types = problem.types
     if equipment is None:
-        equipment = np.array([problem.allowed_types(s)[0] for s in range(problem.n_sites)], dtype=np.int64)
+        equipment = problem.default_equipment()
     rng = np.random.default_rng(seed)
     flow_of, arrival = _arrivals(problem, rng, warmup_hours)
     n = arrival.size
@@ -158,8 +165,7 @@ def simulate_day(problem: ScreeningProblem, assignment: NDArray[np.int64], lanes
             truck = next_time(arrival[m], deps)
             if reh:
                 # A truck is unloaded in boarding order over the unloading time.
-                headway = truck - last_time(truck - 1e-6, deps)
-                join[m] = truck + site.truck_transit_hours + spread * np.clip(1 - (truck - arrival[m]) / headway, 0, 1)
+                join[m] = truck + site.truck_transit_hours + spread * boarding_position(arrival[m], truck, deps)
             else:
                 join[m] = truck + site.truck_transit_hours + rng.uniform(0.0, spread, int(m.sum()))
     if reh:

@@ -100,7 +100,7 @@ def test_shift_blocks_open_lanes_with_the_break(data) -> None:  # type: ignore[n
     want[[22, 23, 0, 1, 3, 4, 5]] = 2
     np.testing.assert_array_equal(lanes[p.terminal], want)
     a = placement(p, "before")
-    e = np.array([p.allowed_types(s)[0] for s in range(p.n_sites)])
+    e = p.default_equipment()
     r = evaluate_plan(p, a, lanes, equipment=e, shifts=shifts)
     kind = p.types[e[p.terminal]]
     assert r.cost["lanes"] == pytest.approx(2 * 8 * kind.cost_per_lane_hour)
