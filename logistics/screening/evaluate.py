@@ -2,11 +2,15 @@
 many lanes are open per site and hour (from the shifts), and what that costs and does on a typical day.
 
 Waits come from the SIPP approximation with Allen-Cunneen for near-deterministic X-ray and CT service
-(:mod:`logistics.screening.queueing`). A parcel misses its intended flight when its wait, plus the resolution
-time if it alarms, exceeds its slack (:func:`~logistics.screening.queueing.miss_probability`), and then flies on
-the next one. Where an hour's load exceeds its lanes (a lane down, a peak the plan was not made for), the excess
-is carried into the next hours as a fluid backlog (stationary backlog carry-over, Stolletz 2008, EJOR 190(2)) and
-its clearing time is added to the stationary wait at a capped utilization.
+(:mod:`logistics.screening.queueing`). A parcel misses its intended flight when its wait and screening, plus the
+resolution time if it alarms, exceed its slack, and then flies on the next one. A slot's parcels arrive across
+the slot, so the miss probability is averaged over the interval their slacks fill
+(:func:`~logistics.screening.queueing.miss_probability_between`): the parcels seconds before their truck or
+cut-off are what a slot's middle does not see. Each site's lanes also run as a fluid queue at minute resolution
+(:func:`lane_waits`): the backlog behind a truckload off the re-handling floor, and where an hour's load exceeds
+its lanes (a lane down, a peak the plan was not made for) the excess carried into the next hours (stationary
+backlog carry-over, Stolletz 2008, EJOR 190(2)). That wait is added to the stationary one, taken at a capped
+utilization in an overloaded hour.
 
 Every cost is a mechanism: staff pay for whole shifts, a capital charge per installed lane, the re-handling
 crews on the terminal's floor, trucks per departure (sealed ones for screened loads), and time: the value of a
@@ -24,7 +28,7 @@ from numpy.typing import NDArray
 
 from logistics.errors import InfeasibleError
 from logistics.screening import queueing
-from logistics.screening.model import HOURS, FluidQueue, ScreeningProblem
+from logistics.screening.model import HOURS, SLOTS_PER_HOUR, FluidQueue, ScreeningProblem
 
 __all__ = ["PlanReport", "ScreeningInfeasibleError", "check_capacity", "evaluate_plan", "lanes_of", "miss_cost"]
 
@@ -136,27 +140,53 @@ def check_capacity(problem: ScreeningProblem, load: NDArray[np.float64]) -> None
             f"{d.screener_pool}. Fix: raise screener_pool or spread the arrivals")
 
 
-def _weighted_quantile(values: NDArray[np.float64], weights: NDArray[np.float64], q: float) -> float:
-    order = np.argsort(values)
-    cw = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cw, q * cw[-1])])
+def _weighted_quantile(values: NDArray[np.float64], weights: NDArray[np.float64], q: float,
+                       spread: float = 0.0) -> float:
+    """The ``q`` quantile of ``weights`` at ``values``, each weight spread evenly over ``value +- spread`` (an
+    arrival slot's parcels arrive across the slot, so their dwells fill an interval): the root of the mixture's
+    distribution function, found by bisection."""
+    keep = weights > 0
+    values, weights = values[keep], weights[keep]
+    target = q * float(weights.sum())
+    if spread <= 0:
+        order = np.argsort(values)
+        cw = np.cumsum(weights[order])
+        return float(values[order][np.searchsorted(cw, target)])
+    lo, hi = float(values.min()) - spread, float(values.max()) + spread
+    for _ in range(60):
+        mid = (lo + hi) / 2.0
+        if float(np.sum(weights * np.clip((mid - values + spread) / (2.0 * spread), 0.0, 1.0))) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2.0
 
 
-def _backlog_wait(lam: NDArray[np.float64], cap: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Mean fluid wait (hours) of the arrivals of each hour behind a backlog that builds where ``lam > cap``
-    (parcels/hour) and is carried into the following hours (stationary backlog carry-over, Stolletz 2008).
+def lane_waits(problem: ScreeningProblem, assignment: NDArray[np.int64], lanes: NDArray[np.int64],
+               mu: NDArray[np.float64]) -> dict[int, NDArray[np.float64]]:
+    """The fluid wait (hours) in the lanes' queue of every arrival slot of every flow, by flow index.
 
-    The :class:`~logistics.screening.model.FluidQueue` of the hourly rates is read on its middle day. An arrival
-    waits until the capacity after it has served the backlog ahead of it, which stays finite through an hour
-    with no lanes open as long as lanes open later; it is ``inf`` only when the backlog is never cleared.
+    Per site, the parcels join the :class:`~logistics.screening.model.FluidQueue` at their slots' queue times
+    (the terminal's general cargo spread evenly over each hour) and ``lanes[s, h] * mu[s]`` are served an hour.
+    At minute resolution this is the backlog behind a burst (a truckload off the re-handling floor, a peak) that
+    the hour's average rate hides, and where an hour's load exceeds its lanes (a lane down) the backlog carried
+    into the following hours (stationary backlog carry-over, Stolletz 2008).
     """
-    fluid = FluidQueue.run(np.tile(np.repeat(lam / 60.0, 60), 3), np.tile(np.repeat(cap / 60.0, 60), 3))
-    m = np.arange(HOURS * 60, 2 * HOURS * 60, dtype=np.float64) + 0.5
-    end = fluid.cum[-1]
-    wait = np.where(fluid.target(m) > end - 1e-9 * max(end, 1.0), np.inf, fluid.wait_hours(m))
-    if fluid.queue[-1] > fluid.queue[2 * HOURS * 60 - 1] + 1e-6:
-        wait[:] = np.inf  # the backlog grows from day to day: the plan cannot keep up
-    return wait.reshape(HOURS, 60).mean(axis=1)
+    out: dict[int, NDArray[np.float64]] = {}
+    bg = problem.background()
+    for s in range(problem.n_sites):
+        flows = [f for f, ss in enumerate(assignment) if int(ss) == s]
+        if not flows:
+            continue
+        tls = [problem.timelines[(f, s)] for f in flows]
+        per_minute = np.repeat(bg / 60.0, 60) if s == problem.terminal else np.zeros(HOURS * 60)
+        fluid = FluidQueue.of_day(np.concatenate([t.queue_span[0] for t in tls]),
+                                  np.concatenate([t.parcels for t in tls]), per_minute,
+                                  lanes[s].astype(float) * float(mu[s]),
+                                  until=np.concatenate([t.queue_span[1] for t in tls]))
+        for f, t in zip(flows, tls, strict=True):
+            out[f] = fluid.day_wait_hours(t.queue_time)
+    return out
 
 
 def evaluate_plan(problem: ScreeningProblem, assignment: NDArray[np.int64], lanes: NDArray[np.int64], *,
@@ -181,15 +211,13 @@ def evaluate_plan(problem: ScreeningProblem, assignment: NDArray[np.int64], lane
     mu = np.array([[types[int(equipment[s])].rate_per_hour] for s in range(problem.n_sites)])
     cs2 = np.array([[types[int(equipment[s])].service_cv ** 2] for s in range(problem.n_sites)])
     overloaded = total_load >= lanes * mu * 0.999
-    extra = np.zeros_like(total_load)
-    for s in range(problem.n_sites):
-        if np.any(overloaded[s] & (total_load[s] > 0)):
-            extra[s] = _backlog_wait(total_load[s], lanes[s] * mu[s, 0])
+    fluid = lane_waits(problem, assignment, lanes, mu[:, 0])
     lam_eff = np.where(overloaded & (lanes > 0), lanes * mu * _RHO_CAP, total_load)
     # An hour with no lane open only queues: its arrivals wait the fluid wait and nothing stationary.
     with np.errstate(invalid="ignore"):
         stationary = np.where(lanes > 0, queueing.mgc_wait(lam_eff, mu, np.maximum(lanes, 1), cs2=cs2), 0.0)
-    wait = stationary + extra
+    fluid_sum = np.zeros_like(total_load)
+    fluid_n = np.zeros_like(total_load)
     util = queueing.utilization(total_load, mu, lanes)
     misses = late = 0.0
     dwell_vals, dwell_w = [], []
@@ -200,13 +228,21 @@ def evaluate_plan(problem: ScreeningProblem, assignment: NDArray[np.int64], lane
         tl = problem.timelines[(f, s)]
         kind = types[int(equipment[s])]
         h = tl.queue_hour
-        p = queueing.miss_probability(lam_eff[s, h], kind.rate_per_hour, lanes[s, h],
-                                      tl.slack - 1.0 / kind.rate_per_hour - extra[s, h], cs2=kind.service_cv**2,
-                                      alarm_share=kind.alarm_share, resolution_hours=kind.resolution_minutes / 60)
-        # Arrivals in an hour with no lane open: the fluid wait alone decides.
-        closed = lanes[s, h] == 0
-        p = np.where(closed, (tl.slack - 1.0 / kind.rate_per_hour - extra[s, h] < 0).astype(float), p)
-        p = np.where(np.isfinite(extra[s, h]), p, 1.0)
+        extra = fluid[f]
+        with np.errstate(invalid="ignore"):
+            np.add.at(fluid_sum[s], h, tl.parcels * np.where(tl.parcels > 0, extra, 0.0))
+        np.add.at(fluid_n[s], h, tl.parcels)
+        shift = 1.0 / kind.rate_per_hour + np.where(np.isfinite(extra), extra, 0.0)
+        p = np.zeros(tl.parcels.size)
+        for weight, lo, hi in tl.pieces():
+            share = np.divide(weight, tl.parcels, out=np.zeros_like(weight), where=tl.parcels > 0)
+            q = queueing.miss_probability_between(lam_eff[s, h], kind.rate_per_hour, lanes[s, h], lo - shift,
+                                                  hi - shift, cs2=kind.service_cv**2, alarm_share=kind.alarm_share,
+                                                  resolution_hours=kind.resolution_minutes / 60)
+            # Arrivals in an hour with no lane open: the fluid wait alone decides.
+            closed = np.clip(np.divide(shift - lo, hi - lo, out=(lo < shift).astype(float), where=hi > lo), 0, 1)
+            p += share * np.where(lanes[s, h] == 0, closed, q)
+        p = np.where(np.isfinite(extra), p, 1.0)
         misses += float(np.sum(tl.parcels * p))
         slack = d.flows[f].promise_slack_hours
         if slack is not None:
@@ -220,6 +256,8 @@ def evaluate_plan(problem: ScreeningProblem, assignment: NDArray[np.int64], lane
             upstream += n
         else:
             rehandled += n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wait = stationary + np.where(fluid_n > 0, fluid_sum / np.maximum(fluid_n, 1e-300), 0.0)
     vals = np.concatenate(dwell_vals)
     w = np.concatenate(dwell_w)
     used = (lanes.sum(axis=1) > 0) | np.isin(np.arange(problem.n_sites), assignment)
@@ -266,7 +304,8 @@ def evaluate_plan(problem: ScreeningProblem, assignment: NDArray[np.int64], lane
         equipment={d.sites[s].id: types[int(equipment[s])].id for s in range(problem.n_sites) if used[s]},
         lanes=lanes, load=load, utilization=util, wait_hours=wait, cost=cost, parcels=total,
         expected_misses=misses, expected_late=late, share_intended_flight=1.0 - misses / total if total else 1.0,
-        dwell_mean_hours=dwell_sum / total if total else 0.0, dwell_p95_hours=_weighted_quantile(vals, w, 0.95),
+        dwell_mean_hours=dwell_sum / total if total else 0.0,
+        dwell_p95_hours=_weighted_quantile(vals, w, 0.95, 0.5 / SLOTS_PER_HOUR),
         screened_upstream=upstream, terminal_lane_hours=int(lanes[problem.terminal].sum()),
         staff_by_hour=staff_by_hour, crews_by_hour=crews, truck_trips=trips,
     )

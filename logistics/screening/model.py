@@ -66,6 +66,14 @@ class FlowTimeline:
     dwell_missed: NDArray[np.float64]  # arrival -> departure of the next flight after it
     floor: NDArray[np.float64]  # when it reaches the terminal's re-handling floor (NaN: not re-handled there)
     truck: NDArray[np.int64]  # index of the origin's truck departure it rides (-1: none)
+    slack_ranges: NDArray[np.float64]  # 2 x 2 x slots: [piece][low, high] of the slacks the slot's parcels have
+    before: NDArray[np.float64]  # share of the slot's parcels in the first piece (1 unless it straddles a deadline)
+    queue_span: NDArray[np.float64]  # 2 x slots: when the slot's first and last parcels join the queue
+
+    def pieces(self) -> tuple[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]], ...]:
+        """The slot's parcels split by slack interval: (parcels, lowest slack, highest slack) per piece."""
+        return ((self.parcels * self.before, self.slack_ranges[0, 0], self.slack_ranges[0, 1]),
+                (self.parcels * (1.0 - self.before), self.slack_ranges[1, 0], self.slack_ranges[1, 1]))
 
     @property
     def queue_hour(self) -> NDArray[np.int64]:
@@ -260,6 +268,33 @@ def departure_index(truck: NDArray[np.float64], deps: NDArray[np.float64]) -> ND
     return np.searchsorted(deps, truck % HOURS - 1e-9).astype(np.int64) % len(deps)
 
 
+def _path(data: ScreeningData, f: int, s: int, terminal: int,
+          dock_wait: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None, arrival: NDArray[np.float64]
+          ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64],
+                     NDArray[np.int64]]:
+    """For parcels of flow ``f`` screened at ``s`` arriving at ``arrival``: when they join the screening queue,
+    the intended cut-off, the deadline by which they must leave the queue to make it (their last truck, or the
+    cut-off less the build-up), when they reach the re-handling floor (NaN: not there) and their truck."""
+    flow = data.flows[f]
+    origin = data.site(flow.origin)
+    cutoffs, _ = flight_times(data, flow)
+    if data.sites[s].id == origin.id and s != terminal:
+        deps = np.asarray(origin.truck_departures)
+        truck = next_time(arrival, deps)
+        # Zero-wait path: the next truck, transit, handling of a screened load -> the intended cut-off.
+        ahead = origin.truck_transit_hours + data.screened_handling_hours
+        cutoff = next_time(truck + ahead, cutoffs)
+        return (arrival, cutoff, last_time(cutoff - ahead, deps), np.full(arrival.size, np.nan),
+                departure_index(truck, deps))
+    floor, truck_index = _unscreened_arrival(data, f, terminal, arrival)
+    queue_time = floor + (dock_wait(floor) if dock_wait is not None and data.rehandling else 0.0)
+    buildup = data.rehandling.buildup_hours if data.rehandling else 0.0
+    cutoff = next_time(queue_time + buildup, cutoffs)
+    if not data.rehandling:
+        floor = np.full(arrival.size, np.nan)
+    return queue_time, cutoff, cutoff - buildup, floor, truck_index
+
+
 def _timeline(data: ScreeningData, f: int, s: int, terminal: int,
               dock_wait: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None) -> FlowTimeline:
     flow = data.flows[f]
@@ -270,29 +305,29 @@ def _timeline(data: ScreeningData, f: int, s: int, terminal: int,
     parcels = np.repeat(np.asarray(flow.profile) * flow.parcels_per_day / SLOTS_PER_HOUR, SLOTS_PER_HOUR)
     cutoffs, lead = flight_times(data, flow)
     upstream = data.sites[s].id == origin.id and s != terminal
-    floor = np.full(n, np.nan)
-    if upstream:
-        deps = np.asarray(origin.truck_departures)
-        queue_time = arrival
-        truck = next_time(arrival, deps)
-        truck_index = departure_index(truck, deps)
-        # Zero-wait path: the next truck, transit, handling of a screened load -> the intended cut-off.
-        ready0 = truck + origin.truck_transit_hours + data.screened_handling_hours
-        cutoff = next_time(ready0, cutoffs)
-        latest_truck = last_time(cutoff - origin.truck_transit_hours - data.screened_handling_hours, deps)
-        slack = latest_truck - arrival
-    else:
-        floor, truck_index = _unscreened_arrival(data, f, terminal, arrival)
-        queue_time = floor + (dock_wait(floor) if dock_wait is not None and data.rehandling else 0.0)
-        buildup = data.rehandling.buildup_hours if data.rehandling else 0.0
-        cutoff = next_time(queue_time + buildup, cutoffs)
-        slack = cutoff - buildup - queue_time
-        if not data.rehandling:
-            floor = np.full(n, np.nan)
+    queue_time, cutoff, deadline, floor, truck_index = _path(data, f, s, terminal, dock_wait, arrival)
+    slack = deadline - queue_time
+    # The slot's parcels arrive evenly across it, so their slacks fill an interval: from the slot's two edges.
+    # Where the edges have different intended flights the slot straddles a deadline: the share before it has
+    # slacks down to 0, the rest slacks to the next deadline.
+    eps = 1e-7
+    q_lo, cut_lo, dl_lo, _, _ = _path(data, f, s, terminal, dock_wait, k / SLOTS_PER_HOUR + eps)
+    q_hi, cut_hi, dl_hi, _, _ = _path(data, f, s, terminal, dock_wait, (k + 1) / SLOTS_PER_HOUR - eps)
+    s_lo, s_hi = dl_lo - q_lo, dl_hi - q_hi
+    drop = q_hi - q_lo  # how far the slack falls across the slot towards one deadline
+    same = np.abs(cut_lo - cut_hi) < 1e-9
+    with np.errstate(invalid="ignore", divide="ignore"):
+        before = np.where(same, 1.0, np.clip(np.where(drop > 0, s_lo / drop, 0.5), 0.0, 1.0))
+    ranges = np.empty((2, 2, n))
+    ranges[0, 0] = np.where(same, np.minimum(s_lo, s_hi), 0.0)
+    ranges[0, 1] = np.where(same, np.maximum(s_lo, s_hi), s_lo)
+    ranges[1, 0] = s_hi
+    ranges[1, 1] = s_hi + (1.0 - before) * np.maximum(drop, 0.0)
     _, departure = departure_after(cutoff, cutoffs, lead)
     _, next_departure = departure_after(cutoff + 1e-6, cutoffs, lead)
     return FlowTimeline(f, s, upstream, parcels, arrival, queue_time, np.maximum(slack, 0.0),
-                        departure - arrival, next_departure - arrival, floor, truck_index)
+                        departure - arrival, next_departure - arrival, floor, truck_index,
+                        np.maximum(ranges, 0.0), before, np.stack([q_lo, q_hi]))
 
 
 def dock_crews(data: ScreeningData, floor_load: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -335,6 +370,38 @@ class FluidQueue:
         done = np.interp(self.target(m), self.cum, np.arange(self.STEPS + 1.0))
         return np.maximum(done - m, 0.0) / 60.0
 
+    def day_wait_hours(self, t: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The wait (hours) of an arrival at time of day ``t`` (hours, any day) read on the middle day: ``inf``
+        where the capacity after it never serves the backlog ahead of it, and everywhere when the backlog grows
+        from day to day (the capacity cannot keep up)."""
+        m = (np.mod(np.asarray(t, dtype=float), HOURS) + HOURS) * 60.0
+        end = self.cum[-1]
+        wait = np.where(self.target(m) > end - 1e-9 * max(end, 1.0), np.inf, self.wait_hours(m))
+        if self.queue[-1] > self.queue[2 * HOURS * 60 - 1] + 1e-6:
+            wait[:] = np.inf
+        return wait
+
+    @classmethod
+    def of_day(cls, times: NDArray[np.float64], weights: NDArray[np.float64], per_minute: NDArray[np.float64],
+               capacity_per_hour: NDArray[np.float64], until: NDArray[np.float64] | None = None) -> FluidQueue:
+        """The queue of ``weights`` parcels joining at ``times`` (hours of the day, any day) and ``per_minute[i]``
+        more in minute ``i`` of the day, served at ``capacity_per_hour[h]`` in hour ``h``, on three equal days.
+
+        With ``until``, each weight joins evenly from ``times`` to ``until`` instead of at once."""
+        steps = cls.STEPS
+        times = np.asarray(times, dtype=float)
+        weights = np.asarray(weights, dtype=float)
+        if until is not None:
+            # Ten points per interval: a 5-minute slot's parcels join at half-minute steps.
+            frac = (np.arange(10) + 0.5) / 10
+            times = (times[:, None] + (np.asarray(until, dtype=float) - times)[:, None] * frac).ravel()
+            weights = np.repeat(weights / 10, 10)
+        tod = np.mod(times, HOURS)
+        arr = np.tile(np.asarray(per_minute, dtype=float), 3)
+        for day in range(3):
+            np.add.at(arr, np.minimum((tod * 60 + day * HOURS * 60).astype(np.int64), steps - 1), weights)
+        return cls.run(arr, np.tile(np.repeat(np.asarray(capacity_per_hour, dtype=float) / 60.0, 60), 3))
+
 
 def dock_wait_fn(data: ScreeningData, floor_times: NDArray[np.float64], weights: NDArray[np.float64],
                  crews: NDArray[np.int64]) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
@@ -347,12 +414,7 @@ def dock_wait_fn(data: ScreeningData, floor_times: NDArray[np.float64], weights:
     """
     r = data.rehandling
     assert r is not None
-    steps = FluidQueue.STEPS
-    tod = np.mod(floor_times, HOURS)
-    arr = np.zeros(steps)
-    for day in range(3):
-        np.add.at(arr, np.minimum((tod * 60 + day * HOURS * 60).astype(np.int64), steps - 1), weights)
-    fluid = FluidQueue.run(arr, np.tile(np.repeat(crews.astype(float) * r.rate_per_crew_hour / 60.0, 60), 3))
+    fluid = FluidQueue.of_day(floor_times, weights, np.zeros(HOURS * 60), crews.astype(float) * r.rate_per_crew_hour)
 
     def wait(t: NDArray[np.float64]) -> NDArray[np.float64]:
         return fluid.wait_hours((np.mod(np.asarray(t, dtype=float), HOURS) + HOURS) * 60.0)

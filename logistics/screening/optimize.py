@@ -10,7 +10,7 @@ break left out) and whose staff are on duty in ``D(j)``; ``L[f,s,h]`` arrivals o
 queue of site ``s`` in hour ``h`` and ``B_h`` the terminal's general-cargo background (parcels/hour);
 ``R[f,h]`` its arrivals on the terminal's re-handling floor and ``T[f,o,d]`` its parcels on truck departure ``d``
 of origin ``o``; ``g[s,e,h,c](lam)`` the hour's expected cost of missed flights: ``sum_slots (lam - B) w m P``,
-with ``P`` the miss probability (SIPP, Allen-Cunneen, resolution of alarms) of each arrival slot's slack and
+with ``P`` the miss probability (SIPP, Allen-Cunneen, resolution of alarms) averaged over each arrival slot's slacks and
 ``m`` what a miss costs there (the value of the extra dwell to the next flight, the late penalty where the
 promise is broken, the miss penalty), replaced by its lower convex envelope, segments ``(a_i, b_i)``.
 
@@ -173,12 +173,14 @@ def _counts(problem: ScreeningProblem) -> _Counts:
 def _curves(problem: ScreeningProblem, counts: _Counts) -> dict[tuple[int, int, int, int], list[tuple[float, float]]]:
     """Envelope segments of the miss cost ``g[s,e,h,c]`` for every site, type, hour with load and lane count."""
     d = problem.data
-    parts: dict[tuple[int, int], list[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]]] = {}
+    Arr = NDArray[np.float64]
+    parts: dict[tuple[int, int], list[tuple[Arr, Arr, Arr, Arr]]] = {}  # slack low, high, parcels, miss cost
     for (f, s), tl in problem.timelines.items():
         mc = miss_cost(problem, f, s)
         for h in np.unique(tl.queue_hour[tl.parcels > 0]):
             m = tl.queue_hour == h
-            parts.setdefault((s, int(h)), []).append((tl.slack[m], tl.parcels[m], mc[m]))
+            for weight, lo, hi in tl.pieces():
+                parts.setdefault((s, int(h)), []).append((lo[m], hi[m], weight[m], mc[m]))
     bg = problem.background()
     curves = {}
     for (s, e, h), cs in counts.counts.items():
@@ -186,9 +188,12 @@ def _curves(problem: ScreeningProblem, counts: _Counts) -> dict[tuple[int, int, 
             continue
         kind = problem.types[e]
         mu = kind.rate_per_hour
-        sl = np.concatenate([p[0] for p in parts[(s, h)]])
-        w = np.concatenate([p[1] for p in parts[(s, h)]])
-        mc = np.concatenate([p[2] for p in parts[(s, h)]])
+        lo = np.concatenate([p[0] for p in parts[(s, h)]])
+        hi = np.concatenate([p[1] for p in parts[(s, h)]])
+        w = np.concatenate([p[2] for p in parts[(s, h)]])
+        mc = np.concatenate([p[3] for p in parts[(s, h)]])
+        keep = w > 0
+        lo, hi, w, mc = lo[keep], hi[keep], w[keep], mc[keep]
         wm = w * mc / w.sum()
         b0 = float(bg[h]) if s == problem.terminal else 0.0
         for c in cs:
@@ -196,9 +201,9 @@ def _curves(problem: ScreeningProblem, counts: _Counts) -> dict[tuple[int, int, 
                 continue
             cap = d.max_utilization * c * mu
             lam = np.linspace(min(b0, cap), cap, _GRID)
-            tail = queueing.miss_probability(lam[:, None], mu, c, sl[None, :] - 1.0 / mu, cs2=kind.service_cv**2,
-                                             alarm_share=kind.alarm_share,
-                                             resolution_hours=kind.resolution_minutes / 60.0) @ wm
+            tail = queueing.miss_probability_between(
+                lam[:, None], mu, c, lo[None, :] - 1.0 / mu, hi[None, :] - 1.0 / mu, cs2=kind.service_cv**2,
+                alarm_share=kind.alarm_share, resolution_hours=kind.resolution_minutes / 60.0) @ wm
             curves[(s, e, h, c)] = _envelope(lam, np.maximum(lam - b0, 0.0) * tail)
     return curves
 
