@@ -18,8 +18,9 @@ ALLOWED: dict[str, set[str]] = {
     "screening": {"scenario", "networks"},
     "design": {"chain", "scenario", "networks"},
     "report": {"design", "routing", "chain", "scenario", "networks"},
+    "sweep": {"design", "screening", "chain", "scenario", "networks"},
     "plan": {"report", "design", "routing", "screening", "chain", "scenario", "networks"},
-    "cli": {"plan", "report", "design", "routing", "screening", "chain", "scenario", "networks"},
+    "cli": {"plan", "sweep", "report", "design", "routing", "screening", "chain", "scenario", "networks"},
     "__init__": {"chain", "scenario"},  # the top-level façade re-exports the everyday names
     "io": {"networks"},  # the write path is implemented in networks.io (see docs/architecture.md)
 }

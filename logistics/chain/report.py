@@ -153,6 +153,38 @@ class ChainReport:
             best.loc[g["margin_with_response"].idxmax(), "best_with_response"] = True
         return best
 
+    def winner_index(self) -> np.ndarray:
+        """Row numbers of the winners, one per product and market in order of first appearance: the same rows as
+        :meth:`winners` (the cheapest route per channel, then the cheapest channel that meets the promise, else
+        the fastest), without building frames, for callers that evaluate thousands of variants."""
+        n = len(self)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        lc = np.asarray(self.values["landed_cost"], dtype=float)
+        p95 = np.asarray(self.values["customer_days_p95"], dtype=float)
+        ok = np.asarray(self.values["meets_promise"], dtype=bool)
+        route = self.route.astype(str)
+        channel = self.channel.astype(str)
+        pm = np.char.add(np.char.add(self.product.astype(str), "\x1f"), self.market.astype(str))
+        order = np.lexsort((route, lc, channel, pm))
+        key = np.char.add(np.char.add(pm[order], "\x1f"), channel[order])
+        first = np.ones(n, dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        reps = order[first]  # the cheapest route of each product, market and channel, in channel order
+        out = []
+        rep_pm = pm[reps]
+        starts = np.flatnonzero(np.r_[True, rep_pm[1:] != rep_pm[:-1]])
+        for a, b in zip(starts, np.r_[starts[1:], reps.size], strict=True):
+            g = reps[a:b]
+            good = g[ok[g]]
+            if good.size:
+                out.append(good[np.argsort(lc[good], kind="stable")[0]])
+            else:
+                out.append(g[np.argsort(p95[g], kind="stable")[0]])
+        firsts = {k: i for i, k in reversed(list(enumerate(pm)))}
+        out.sort(key=lambda r: firsts[pm[r]])
+        return np.asarray(out, dtype=np.int64)
+
     def winners(self) -> pd.DataFrame:
         """One row per product and market: the winning channel and route (see :meth:`best_per_channel`)."""
         b = self.best_per_channel()

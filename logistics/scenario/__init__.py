@@ -39,6 +39,7 @@ from logistics.scenario.model import (
     StorageTier,
     TariffMeasure,
     Warehouse,
+    frozen_map,
 )
 from logistics.scenario.routes import ChannelRoute, ScenarioNetwork, build_network, channel_routes
 from logistics.scenario.routing_data import Fleet, LastMileSpec, PickupSpec, RoutingData
@@ -104,6 +105,7 @@ __all__ = [
     "channel_routes",
     "defaulted_fields",
     "dump_scenario",
+    "frozen_map",
     "load_scenario",
     "parse_scenario",
     "synth_scenario",

@@ -11,6 +11,7 @@ variants are made with :func:`dataclasses.replace`.
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 import enum
 import math
@@ -54,6 +55,15 @@ __all__ = [
 def frozen_map(d: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     """Return a read-only mapping so that a frozen dataclass really is immutable."""
     return MappingProxyType(dict(d or {}))
+
+
+def _reduce_mapping(m: MappingProxyType[str, Any]) -> tuple[Any, tuple[dict[str, Any]]]:
+    return frozen_map, (dict(m),)
+
+
+# A scenario crosses process boundaries whole (sweep variants on process pools and Dask workers), and the
+# read-only mappings inside it are not picklable by default: pickle them as the dict they wrap.
+copyreg.pickle(MappingProxyType, _reduce_mapping)
 
 
 class CustomsMode(enum.StrEnum):

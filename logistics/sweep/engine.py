@@ -1,0 +1,119 @@
+"""Run a sweep: every variant of a spec, in batches, on any :class:`concurrent.futures.Executor`.
+
+By default the batches go to local processes, one per core, each solver single-threaded; a
+``dask.distributed`` client's executor (``client.get_executor()``) runs them on a cluster instead. Results are the
+same wherever they run: a variant is a pure function of its task, and the rows are put back in the spec's order.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from logistics.sweep.run import Task, base_key, run_batch, variant_key
+from logistics.sweep.sample import variants
+from logistics.sweep.spec import SweepSpec
+from logistics.sweep.store import ResultStore
+
+__all__ = ["SweepResult", "sweep"]
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    """The rows of a sweep in the spec's variant order, and how many ran now and were found done."""
+
+    spec: SweepSpec
+    frame: pd.DataFrame
+    ran: int
+    skipped: int
+    seconds: float
+
+
+def _single_threaded() -> None:
+    # One variant per core: a solver that spreads over threads would only fight the other workers.
+    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[k] = "1"
+
+
+def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor | None = None,
+          workers: int | None = None, batch: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> SweepResult:
+    """Run every variant of ``spec`` not yet in ``out`` and return all of them.
+
+    Parameters
+    ----------
+    spec
+        The parsed spec (:func:`~logistics.sweep.spec.load_spec`).
+    out
+        Results folder (Parquet parts; resumable). Without it nothing is written and nothing is skipped.
+    executor
+        Where the batches run; default a process pool of ``workers`` processes (default: the CPUs). A Dask
+        ``Client.get_executor()`` runs them on its cluster.
+    batch
+        Variants per task (default: a size that gives each worker about eight tasks, at most 50).
+    progress
+        Called with (variants finished, variants in all) as batches finish.
+    """
+    t0 = time.perf_counter()
+    inputs = variants(spec)
+    paths = tuple((p.name, p.path, p.mode) for p in spec.parameters)
+    base = base_key(spec.scenario)
+    limits = (spec.design_time_limit, spec.screening_time_limit)
+    keys = [variant_key(base, v, paths, spec.run, limits) for v in inputs]
+    store = ResultStore(out) if out is not None else None
+    with store if store is not None else _Null():
+        done = store.done() if store is not None else set()
+        todo = [(k, v) for k, v in zip(keys, inputs, strict=True) if k not in done]
+        n_workers = workers or os.cpu_count() or 1
+        size = batch or max(1, min(50, math.ceil(len(todo) / (8 * n_workers)))) if todo else 1
+        tasks = [Task(spec.scenario, base, tuple(todo[i:i + size]), paths, spec.run, *limits)
+                 for i in range(0, len(todo), size)]
+        rows: list[dict[str, Any]] = []
+        finished = len(keys) - len(todo)
+        if progress:
+            progress(finished, len(keys))
+        own = executor is None and len(tasks) > 0
+        pool: Executor | None = executor
+        if own:
+            pool = ProcessPoolExecutor(max_workers=min(n_workers, len(tasks)), initializer=_single_threaded)
+        try:
+            if tasks:
+                assert pool is not None
+                futures: list[Future[list[dict[str, Any]]]] = [pool.submit(run_batch, t) for t in tasks]
+                for fut in as_completed(futures):
+                    got = fut.result()
+                    if store is not None:
+                        store.write(got)
+                    rows += got
+                    finished += len(got)
+                    if progress:
+                        progress(finished, len(keys))
+        except BaseException:
+            if own and pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        if own and pool is not None:
+            pool.shutdown()
+        old = store.read() if store is not None else pd.DataFrame({"key": pd.Series(dtype=str)})
+        new = pd.DataFrame(rows)
+        frame = pd.concat([f for f in (old, new) if not f.empty], ignore_index=True) if len(old) or len(new) else new
+    if not frame.empty:
+        frame = frame.drop_duplicates("key", keep="last").set_index("key").reindex(keys).reset_index()
+        frame.insert(1, "variant", range(len(keys)))
+    return SweepResult(spec, frame, len(todo), len(keys) - len(todo), time.perf_counter() - t0)
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None

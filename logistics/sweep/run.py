@@ -1,0 +1,139 @@
+"""One variant of a sweep, run from start to end in whatever process gets it: a pure function of its task.
+
+A :class:`Task` carries the base scenario, the variant's inputs and the settings; :func:`run_batch` applies the
+inputs by path, runs the chain, the design and/or the screening model, and returns one flat row per variant: its
+key, its inputs and its outputs. A variant whose inputs make the scenario unsolvable (infeasible, or rejected by the
+scenario's checks) gets its status and the reason instead of outputs; the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import pickle
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from logistics.errors import OwlError
+from logistics.scenario import Scenario
+from logistics.sweep.paths import PathError, apply
+
+__all__ = ["OUTPUTS", "Task", "base_key", "run_batch", "variant_key"]
+
+#: Every output column with its unit. ``units_<channel>`` columns are added for the channels that occur.
+OUTPUTS = {
+    "status": "text", "reason": "text", "runtime_s": "s",
+    "chain_annual_cost": "currency/year", "chain_working_capital": "currency", "chain_late_share": "share",
+    "chain_channels": "text (product/market:channel;...)",
+    "design_annual_cost": "currency/year", "design_status": "text", "design_gap": "share",
+    "design_open": "text (site ids, ;-separated)", "design_service_min": "share",
+    "screening_cost_per_day": "currency/day", "screening_misses_per_day": "parcels/day",
+    "screening_placement": "text (site ids, ;-separated)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A batch of variants of one base scenario with the settings they run with."""
+
+    scenario: Scenario
+    base: str  # base_key of the scenario
+    variants: tuple[tuple[str, dict[str, Any]], ...]  # (key, inputs by parameter name)
+    paths: tuple[tuple[str, str, str], ...]  # (name, path, mode) of each parameter
+    run: tuple[str, ...]
+    design_time_limit: float
+    screening_time_limit: float
+
+
+def base_key(s: Scenario) -> str:
+    """A content hash of the base scenario."""
+    return hashlib.sha256(pickle.dumps(s, protocol=5)).hexdigest()[:16]
+
+
+def variant_key(base: str, inputs: dict[str, Any], paths: Sequence[tuple[str, str, str]], run: Sequence[str],
+                limits: tuple[float, float]) -> str:
+    """A content hash of a variant: the base scenario, its inputs by path and what it runs with which limits."""
+    doc = {"base": base, "inputs": [[path, mode, inputs[name]] for name, path, mode in paths],
+           "run": list(run), "limits": list(limits)}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+def _chain(s: Scenario) -> dict[str, Any]:
+    from logistics.chain import evaluate
+
+    r = evaluate(s)
+    w = r.winner_index()
+    units = r.units_per_year[w]
+    late = ~np.asarray(r["meets_promise"], dtype=bool)[w]
+    out: dict[str, Any] = {
+        "chain_annual_cost": float((r["landed_cost"][w] * units).sum()),
+        "chain_working_capital": float(r["working_capital"][w].sum()),
+        "chain_late_share": float((units * late).sum() / units.sum()) if units.sum() > 0 else 0.0,
+        "chain_channels": ";".join(f"{p}/{m}:{c}" for p, m, c in zip(r.product[w], r.market[w], r.channel[w],
+                                                                     strict=True)),
+    }
+    by: defaultdict[str, float] = defaultdict(float)
+    for c, u in zip(r.channel[w], units, strict=True):
+        by[str(c)] += float(u)
+    out.update({f"chain_units_{c}": v for c, v in sorted(by.items())})
+    return out
+
+
+def _design(s: Scenario, time_limit: float) -> dict[str, Any]:
+    from logistics.design import scenario_design, solve_design
+
+    res = solve_design(scenario_design(s), time_limit=time_limit, gap=1e-3)
+    by: defaultdict[str, float] = defaultdict(float)
+    for f in res.chosen_flows():
+        by[str(f.channel)] += f.units_per_year
+    service = res.evaluation.service
+    out: dict[str, Any] = {
+        "design_annual_cost": float(res.objective), "design_status": str(res.status),
+        "design_gap": float(res.gap) if math.isfinite(res.gap) else None,
+        "design_open": ";".join(sorted(res.open_sites)),
+        "design_service_min": float(min(service.values())) if service else None,
+    }
+    out.update({f"design_units_{c}": v for c, v in sorted(by.items())})
+    return out
+
+
+def _screening(s: Scenario, time_limit: float) -> dict[str, Any]:
+    from logistics.screening import optimize, problem_from
+
+    plan = optimize(problem_from(s), time_limit=time_limit)
+    r = plan.report
+    return {"screening_cost_per_day": float(r.total_cost), "screening_misses_per_day": float(r.expected_misses),
+            "screening_placement": ";".join(sorted(set(r.assignment.values())))}
+
+
+def run_batch(task: Task) -> list[dict[str, Any]]:
+    """Run every variant of the task; one row each (key, inputs, outputs, status, runtime)."""
+    rows = []
+    for key, inputs in task.variants:
+        t0 = time.perf_counter()
+        row: dict[str, Any] = {"key": key, "base": task.base, **{f"in:{k}": v for k, v in inputs.items()}}
+        try:
+            s = task.scenario
+            for name, path, mode in task.paths:
+                s = apply(s, path, inputs[name], mode)
+            if "chain" in task.run:
+                row.update(_chain(s))
+            if "design" in task.run:
+                row.update(_design(s, task.design_time_limit))
+            if "screening" in task.run:
+                row.update(_screening(s, task.screening_time_limit))
+            row["status"] = "ok"
+            row["reason"] = ""
+        except (OwlError, PathError) as exc:
+            # An input that makes the scenario infeasible or invalid is a finding, not a failure of the sweep.
+            row["status"] = "infeasible" if getattr(exc, "exit_code", 2) == 1 else "invalid"
+            row["reason"] = str(exc).splitlines()[0][:500]
+        row["runtime_s"] = time.perf_counter() - t0
+        rows.append(row)
+    return rows
