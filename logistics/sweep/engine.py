@@ -1,8 +1,10 @@
 """Run a sweep: every variant of a spec, in batches, on any :class:`concurrent.futures.Executor`.
 
-By default the batches go to local processes, one per core, each solver single-threaded; a
-``dask.distributed`` client's executor (``client.get_executor()``) runs them on a cluster instead. Results are the
-same wherever they run: a variant is a pure function of its task, and the rows are put back in the spec's order.
+By default the batches go to local processes, one per core, each running one variant at a time; a
+``dask.distributed`` client's executor (``client.get_executor()``) runs them on a cluster instead. A variant is a
+pure function of its task and the rows are put back in the spec's order, so they are the same wherever they run,
+as long as each solve ends on its gap: a design or screening solve stopped by its time limit returns the best plan
+it found by then, which depends on the machine's speed.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from typing import Any
 
 import pandas as pd
 
+from logistics.errors import ScenarioError
+from logistics.scenario import dump_scenario, parse_scenario
+from logistics.sweep.paths import apply
 from logistics.sweep.run import Task, base_key, run_batch, variant_key
 from logistics.sweep.sample import variants
 from logistics.sweep.spec import SweepSpec
 from logistics.sweep.store import ResultStore
 
-__all__ = ["SweepResult", "sweep"]
+__all__ = ["SweepResult", "check_values", "sweep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +40,6 @@ class SweepResult:
     ran: int
     skipped: int
     seconds: float
-
-
-def _single_threaded() -> None:
-    # One variant per core: a solver that spreads over threads would only fight the other workers.
-    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[k] = "1"
 
 
 def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor | None = None,
@@ -64,6 +63,7 @@ def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor 
     """
     t0 = time.perf_counter()
     inputs = variants(spec)
+    check_values(spec, inputs)
     paths = tuple((p.name, p.path, p.mode) for p in spec.parameters)
     base = base_key(spec.scenario)
     limits = (spec.design_time_limit, spec.screening_time_limit)
@@ -71,19 +71,25 @@ def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor 
     store = ResultStore(out) if out is not None else None
     with store if store is not None else _Null():
         done = store.done() if store is not None else set()
-        todo = [(k, v) for k, v in zip(keys, inputs, strict=True) if k not in done]
+        # A sweep of lists can draw one combination twice: run it once.
+        seen: set[str] = set()
+        todo = []
+        for i, (k, v) in enumerate(zip(keys, inputs, strict=True)):
+            if k not in done and k not in seen:
+                todo.append((k, i, v))
+                seen.add(k)
         n_workers = workers or os.cpu_count() or 1
         size = batch or max(1, min(50, math.ceil(len(todo) / (8 * n_workers)))) if todo else 1
         tasks = [Task(spec.scenario, base, tuple(todo[i:i + size]), paths, spec.run, *limits)
                  for i in range(0, len(todo), size)]
         rows: list[dict[str, Any]] = []
-        finished = len(keys) - len(todo)
+        finished = len(keys) - sum(1 for k in keys if k in seen)
         if progress:
             progress(finished, len(keys))
         own = executor is None and len(tasks) > 0
         pool: Executor | None = executor
         if own:
-            pool = ProcessPoolExecutor(max_workers=min(n_workers, len(tasks)), initializer=_single_threaded)
+            pool = ProcessPoolExecutor(max_workers=min(n_workers, len(tasks)))
         try:
             if tasks:
                 assert pool is not None
@@ -93,7 +99,7 @@ def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor 
                     if store is not None:
                         store.write(got)
                     rows += got
-                    finished += len(got)
+                    finished += sum(1 for k in keys if k in {r["key"] for r in got})
                     if progress:
                         progress(finished, len(keys))
         except BaseException:
@@ -107,8 +113,38 @@ def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor 
         frame = pd.concat([f for f in (old, new) if not f.empty], ignore_index=True) if len(old) or len(new) else new
     if not frame.empty:
         frame = frame.drop_duplicates("key", keep="last").set_index("key").reindex(keys).reset_index()
-        frame.insert(1, "variant", range(len(keys)))
-    return SweepResult(spec, frame, len(todo), len(keys) - len(todo), time.perf_counter() - t0)
+        frame["variant"] = range(len(keys))
+        # The inputs as drawn (a part on disk may hold a mixed column as text).
+        for p in spec.parameters:
+            frame[f"in:{p.name}"] = [v[p.name] for v in inputs]
+        units = [c for c in frame.columns if "_units_" in c]
+        ok = frame["status"] == "ok"
+        frame.loc[ok, units] = frame.loc[ok, units].fillna(0.0)  # a channel a variant does not use carries 0
+    return SweepResult(spec, frame, len(todo), len(keys) - sum(1 for k in keys if k in seen),
+                       time.perf_counter() - t0)
+
+
+def check_values(spec: SweepSpec, inputs: list[dict[str, Any]]) -> None:
+    """Refuse, before anything runs, a parameter whose values the scenario's own checks reject (a negative rate, a
+    share above 1): each parameter's distinct values, or its lowest and highest, are set on the base scenario,
+    which is written out and read back with every check the loader makes.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the spec, the parameter, the value and the scenario field that refused it.
+    """
+    for p in spec.parameters:
+        drawn = list(dict.fromkeys(v[p.name] for v in inputs))
+        if len(drawn) > 12 and all(isinstance(x, int | float) and not isinstance(x, bool) for x in drawn):
+            drawn = [min(drawn), max(drawn)]
+        for value in drawn:
+            try:
+                parse_scenario(dump_scenario(apply(spec.scenario, p.path, value, p.mode)), spec.scenario_ref)
+            except ScenarioError as exc:
+                raise ScenarioError(spec.file, f"parameter[{p.name}]", f"at {value!r} the scenario refuses "
+                                    f"{exc.field}: {exc.problem}", "keep the parameter within what the field "
+                                    "allows (docs/scenario.md)") from None
 
 
 class _Null:

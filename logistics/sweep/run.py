@@ -28,7 +28,8 @@ __all__ = ["OUTPUTS", "Task", "base_key", "run_batch", "variant_key"]
 
 #: Every output column with its unit. ``units_<channel>`` columns are added for the channels that occur.
 OUTPUTS = {
-    "status": "text", "reason": "text", "runtime_s": "s",
+    "variant": "index in the spec's order", "status": "text (ok, infeasible, invalid, error)", "reason": "text",
+    "runtime_s": "s",
     "chain_annual_cost": "currency/year", "chain_working_capital": "currency", "chain_late_share": "share",
     "chain_channels": "text (product/market:channel;...)",
     "design_annual_cost": "currency/year", "design_status": "text", "design_gap": "share",
@@ -44,7 +45,7 @@ class Task:
 
     scenario: Scenario
     base: str  # base_key of the scenario
-    variants: tuple[tuple[str, dict[str, Any]], ...]  # (key, inputs by parameter name)
+    variants: tuple[tuple[str, int, dict[str, Any]], ...]  # (key, place in the spec's order, inputs by name)
     paths: tuple[tuple[str, str, str], ...]  # (name, path, mode) of each parameter
     run: tuple[str, ...]
     design_time_limit: float
@@ -113,11 +114,17 @@ def _screening(s: Scenario, time_limit: float) -> dict[str, Any]:
 
 
 def run_batch(task: Task) -> list[dict[str, Any]]:
-    """Run every variant of the task; one row each (key, inputs, outputs, status, runtime)."""
+    """Run every variant of the task; one row each (key, variant, inputs, outputs, status, runtime).
+
+    A variant that its solvers find infeasible gets ``status = "infeasible"``, one whose values the scenario
+    refuses ``invalid``, and one that fails in any other way ``error``, each with the reason: one bad variant
+    never stops the sweep.
+    """
     rows = []
-    for key, inputs in task.variants:
+    for key, index, inputs in task.variants:
         t0 = time.perf_counter()
-        row: dict[str, Any] = {"key": key, "base": task.base, **{f"in:{k}": v for k, v in inputs.items()}}
+        row: dict[str, Any] = {"key": key, "variant": index, "base": task.base,
+                               **{f"in:{k}": v for k, v in inputs.items()}}
         try:
             s = task.scenario
             for name, path, mode in task.paths:
@@ -134,6 +141,9 @@ def run_batch(task: Task) -> list[dict[str, Any]]:
             # An input that makes the scenario infeasible or invalid is a finding, not a failure of the sweep.
             row["status"] = "infeasible" if getattr(exc, "exit_code", 2) == 1 else "invalid"
             row["reason"] = str(exc).splitlines()[0][:500]
+        except Exception as exc:
+            row["status"] = "error"
+            row["reason"] = f"{type(exc).__name__}: {exc}"[:500]
         row["runtime_s"] = time.perf_counter() - t0
         rows.append(row)
     return rows

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtri
 
-from logistics.sweep.spec import Parameter, SweepSpec
+from logistics.sweep.spec import Correlation, Parameter, SweepSpec
 
-__all__ = ["inverse_cdf", "unit_sample", "variant_count", "variants"]
+__all__ = ["correlation_target", "inverse_cdf", "unit_sample", "variant_count", "variants"]
 
 
 def _choices(p: Parameter) -> tuple[Any, ...]:
@@ -96,15 +97,19 @@ def unit_sample(spec: SweepSpec) -> NDArray[np.float64]:
         u = (np.column_stack([rng.permutation(n) for _ in range(k)]) + rng.random((n, k))) / n
     else:
         u = rng.random((n, k))
-    if spec.correlations and n > k + 1:
-        names = [p.name for p in spec.parameters]
-        target = np.eye(k)
-        for c in spec.correlations:
-            i, j = names.index(c.a), names.index(c.b)
-            # A rank correlation rho of normal scores is Pearson 2 sin(pi rho / 6).
-            target[i, j] = target[j, i] = 2 * math.sin(math.pi * c.rho / 6)
-        u = _iman_conover(u, target, rng)
+    if spec.correlations:
+        u = _iman_conover(u, correlation_target([p.name for p in spec.parameters], spec.correlations), rng)
     return u
+
+
+def correlation_target(names: list[str], correlations: Sequence[Correlation]) -> NDArray[np.float64]:
+    """The Pearson correlation matrix of normal scores that gives the rank correlations asked for."""
+    target = np.eye(len(names))
+    for c in correlations:
+        i, j = names.index(c.a), names.index(c.b)
+        # A rank correlation rho of normal scores is Pearson 2 sin(pi rho / 6).
+        target[i, j] = target[j, i] = 2 * math.sin(math.pi * c.rho / 6)
+    return target
 
 
 def variants(spec: SweepSpec) -> list[dict[str, Any]]:

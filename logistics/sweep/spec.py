@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from logistics.errors import ScenarioError
 from logistics.scenario import Scenario, builtin, load_scenario
-from logistics.sweep.paths import PathError, apply
+from logistics.sweep.paths import PathError, apply, get
 
 __all__ = ["EXAMPLE", "KINDS", "RUNS", "SAMPLINGS", "Correlation", "Distribution", "Parameter", "SweepSpec",
            "load_spec", "parse_spec"]
@@ -236,6 +238,8 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
         if not isinstance(path, str) or not path:
             raise ScenarioError(file, f"{where}.path", "is missing", 'write path = "finance.cost_of_capital"')
         name = rp.get("name", path)
+        if not isinstance(name, str) or not name.strip():
+            raise ScenarioError(file, f"{where}.name", f"{name!r} is not text", 'write name = "air rate"')
         where = f"parameter[{name}]"
         mode = rp.get("mode", "set")
         if mode not in ("set", "scale"):
@@ -270,6 +274,11 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
                 apply(scenario, path, v, mode)
             except PathError as exc:
                 raise ScenarioError(file, f"{where}.path", str(exc), "name a field as docs/sweeps.md shows") from None
+        if dist is not None and dist.kind != "empirical" and mode == "set" and any(
+                isinstance(v, int) and not isinstance(v, bool) for v in get(scenario, path)):
+            raise ScenarioError(file, f"{where}.distribution", f"{path} holds whole numbers and a {dist.kind} "
+                                "distribution draws fractions", "give the whole numbers as values = [...], or use "
+                                "an empirical distribution of whole numbers")
         params.append(p)
     names = [p.name for p in params]
     dup = {n for n in names if names.count(n) > 1}
@@ -277,7 +286,10 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
         raise ScenarioError(file, "parameter", f"names {', '.join(sorted(dup))} more than once",
                             "give each parameter its own name")
     corrs: list[Correlation] = []
-    for i, rc in enumerate(doc.get("correlation", [])):
+    raw_corrs = doc.get("correlation", [])
+    if not isinstance(raw_corrs, list):
+        raise ScenarioError(file, "correlation", "is not a list of tables", "write [[correlation]] tables")
+    for i, rc in enumerate(raw_corrs):
         where = f"correlation[{i}]"
         if not isinstance(rc, Mapping):
             raise ScenarioError(file, where, "is not a table", "write [[correlation]] tables")
@@ -292,7 +304,21 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
         if sampling not in ("lhs", "mc"):
             raise ScenarioError(file, where, f"correlations need lhs or mc sampling, not {sampling}",
                                 "drop the correlation or sample by lhs")
+        if any({c.a, c.b} == set(pair) for c in corrs):
+            raise ScenarioError(file, f"{where}.parameters", f"{pair[0]} and {pair[1]} are correlated twice",
+                                "keep one [[correlation]] for the pair")
         corrs.append(Correlation(pair[0], pair[1], rho))
+    if corrs:
+        if samples <= len(params) + 1:
+            raise ScenarioError(file, "samples", f"{samples} samples cannot carry correlations between "
+                                f"{len(params)} parameters", f"use at least {len(params) + 2} samples")
+        from logistics.sweep.sample import correlation_target
+
+        try:
+            np.linalg.cholesky(correlation_target([p.name for p in params], corrs))
+        except np.linalg.LinAlgError:
+            raise ScenarioError(file, "correlation", "the correlations cannot all hold together (their matrix is "
+                                "not positive definite)", "lower some of them") from None
     spec = SweepSpec(file, scenario, ref, tuple(params), sampling, samples, seed, tuple(run),
                      limits["design_time_limit"], limits["screening_time_limit"], tuple(corrs))
     from logistics.sweep.sample import variant_count

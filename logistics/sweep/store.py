@@ -1,6 +1,6 @@
 """A sweep's results folder: Parquet parts written atomically, one per finished batch, and a lock.
 
-``DIR/parts/part-<first key>.parquet`` holds the rows of one batch; a part appears whole or not at all (written
+``DIR/parts/part-<hash of its keys>.parquet`` holds the rows of one batch; a part appears whole or not at all (written
 under a temporary name, then renamed), so killing a sweep loses only the batches that were running. A rerun reads
 the keys already in the parts and runs only the others. ``DIR/.lock`` stops two sweeps writing into one folder.
 """
@@ -8,6 +8,7 @@ the keys already in the parts and runs only the others. ``DIR/.lock`` stops two 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import io
 import os
 from pathlib import Path
@@ -44,6 +45,9 @@ class ResultStore:
             raise OutputError(str(self.folder), self.option, "another owl sweep is writing into it") from None
         except OSError as exc:
             raise OutputError.from_os(self.folder, self.option, exc) from None
+        # A part whose writing a killed sweep left half done; under the lock no other sweep is writing one.
+        for tmp in self.parts.glob(".part-*.parquet.*.tmp*"):
+            tmp.unlink(missing_ok=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -70,10 +74,13 @@ class ResultStore:
         frame = pd.DataFrame(rows)
         for c in frame.columns:
             if c.startswith("in:") and frame[c].map(type).nunique() > 1:
-                frame[c] = frame[c].astype(str)  # mixed values (a date list, say) as text
+                numbers = frame[c].map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).all()
+                # Whole and decimal numbers mixed stay numbers; anything else mixed is kept as text.
+                frame[c] = frame[c].astype(float) if numbers else frame[c].astype(str)
         buf = io.BytesIO()
         frame.to_parquet(buf, index=False)
-        target = self.parts / f"part-{rows[0]['key']}.parquet"
+        name = hashlib.sha256("\n".join(sorted(str(r["key"]) for r in rows)).encode()).hexdigest()[:20]
+        target = self.parts / f"part-{name}.parquet"
         try:
             return atomic_write_bytes(target, buf.getvalue())
         except OSError as exc:

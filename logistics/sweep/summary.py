@@ -53,7 +53,7 @@ def summarize(spec: SweepSpec, frame: pd.DataFrame, target: str | None = None) -
     """The summary of a sweep's rows (see the module's docstring), JSON-ready.
 
     ``target`` is the output the sensitivities rank by (default: the design's annual cost when the design ran,
-    else the chain's).
+    else the chain's, else the screening cost a day).
     """
     ok = frame[frame["status"] == "ok"] if "status" in frame else frame.iloc[0:0]
     out: dict[str, Any] = {"variants": len(frame), "ok": len(ok),
@@ -68,7 +68,8 @@ def summarize(spec: SweepSpec, frame: pd.DataFrame, target: str | None = None) -
                        "p95": float(np.quantile(v, 0.95))}
     out["distribution"] = dist
     if target is None:
-        target = "design_annual_cost" if "design_annual_cost" in ok else "chain_annual_cost"
+        target = next((c for c in ("design_annual_cost", "chain_annual_cost", "screening_cost_per_day") if c in ok),
+                      "chain_annual_cost")
     out["target"] = target
     inputs = [p.name for p in spec.parameters]
     tornado: list[dict[str, Any]] = []
@@ -80,7 +81,7 @@ def summarize(spec: SweepSpec, frame: pd.DataFrame, target: str | None = None) -
             rho = float(y.rank().corr(num.rank())) if num.notna().all() and num.nunique() > 1 else None
             tornado.append({"input": name, "swing": _swing(y, x),
                             "spearman": None if rho is None or np.isnan(rho) else rho})
-        tornado.sort(key=lambda r: -abs(float(r["swing"])))
+        tornado.sort(key=lambda r: -abs(r["swing"]) if np.isfinite(r["swing"]) else 0.0)
     out["tornado"] = tornado
     out["sobol"] = None
     if spec.sampling == "sobol" and len(ok) == len(frame) and target in ok:
@@ -114,4 +115,15 @@ def summarize(spec: SweepSpec, frame: pd.DataFrame, target: str | None = None) -
         decisions[d] = {"distinct": len(counts), "most_common": str(counts.index[0]),
                         "most_common_share": float(counts.iloc[0] / len(s)), "changed_by": changers}
     out["decisions"] = decisions
-    return out
+    return _finite(out)
+
+
+def _finite(v: Any) -> Any:
+    """The summary with every NaN or infinite number as None (strict JSON: an empty group has no mean)."""
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_finite(x) for x in v]
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    return v

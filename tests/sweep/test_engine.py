@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from logistics.errors import OutputError
+from logistics.errors import OutputError, ScenarioError
 from logistics.sweep import ResultStore, parse_spec, summarize, sweep
 from tests.harness import Owl
 
@@ -168,8 +168,49 @@ def test_summary_by_hand() -> None:
     assert swing["b"] == pytest.approx(3.0 + 10 * (sum(range(1, 100, 2)) - sum(range(0, 100, 2))) / 99 / 50)
     assert [r["input"] for r in s["tornado"]] == ["a", "b"]
     assert s["decisions"]["chain_channels"]["changed_by"] == ["b"]
-    assert s["distribution"]["chain_annual_cost"]["p50"] == pytest.approx(pd.Series(frame["chain_annual_cost"])
-                                                                          .quantile(0.5))
+    # 100 values: the median is halfway between the 50th and 51st smallest.
+    y = sorted(frame["chain_annual_cost"])
+    assert s["distribution"]["chain_annual_cost"]["p50"] == pytest.approx((y[49] + y[50]) / 2)
+
+
+def test_sobol_indices_of_a_known_function() -> None:
+    """y = 4 a + b with a, b independent uniform on [0, 1]: Var = 16/12 + 1/12, so S1(a) = 16/17, S1(b) = 1/17
+    and, additive, ST = S1."""
+    text = HEAD_AB.replace('sampling = "mc"\nsamples = 100', 'sampling = "sobol"\nsamples = 1024').replace(
+        'path = "finance.parcel_returns"\nvalues = ["write_off", "reimport"]',
+        'path = "finance.insurance_rate"\ndistribution = { kind = "uniform", low = 0.0, high = 1.0 }')
+    spec = parse_spec(text, "t.toml")
+    from logistics.sweep import variants
+
+    v = variants(spec)
+    frame = pd.DataFrame({"key": [str(i) for i in range(len(v))], "variant": range(len(v)), "status": "ok",
+                          "in:a": [r["a"] for r in v], "in:b": [r["b"] for r in v],
+                          "chain_annual_cost": [4 * r["a"] + r["b"] for r in v]})
+    sob = summarize(spec, frame)["sobol"]
+    assert sob["a"]["S1"] == pytest.approx(16 / 17, abs=0.05)
+    assert sob["b"]["S1"] == pytest.approx(1 / 17, abs=0.05)
+    assert sob["a"]["ST"] == pytest.approx(16 / 17, abs=0.05)
+
+
+def test_values_the_scenario_refuses_are_refused_before_anything_runs(tmp_path: Path) -> None:
+    text = HEAD_AB.replace("low = 0.0, high = 1.0", "low = -0.5, high = 0.5")
+    with pytest.raises(ScenarioError) as info:
+        sweep(parse_spec(text, "t.toml"), tmp_path)
+    assert info.value.field == "parameter[a]"
+    assert "finance.cost_of_capital" in str(info.value)
+    assert not list((tmp_path / "parts").glob("*.parquet"))
+
+
+def test_a_half_written_part_is_cleared_and_the_batch_rerun(tmp_path: Path) -> None:
+    spec = parse_spec(SPEC.replace('run = ["chain", "design"]', 'run = ["chain"]'), "t.toml")
+    first = sweep(spec, tmp_path, workers=1, batch=6)
+    part = sorted((tmp_path / "parts").glob("part-*.parquet"))[0]
+    junk = tmp_path / "parts" / f".{part.name}.abc123.tmp.parquet"
+    part.rename(junk)  # the batch was being written when the sweep was killed
+    again = sweep(spec, tmp_path, workers=1, batch=6)
+    assert again.ran == 6
+    assert not junk.exists()
+    pd.testing.assert_frame_equal(_outputs(again.frame), _outputs(first.frame))
 
 
 HEAD_AB = """\
@@ -198,3 +239,15 @@ def test_owl_sweep_example_runs_and_bad_specs_exit_2(owl: Owl, tmp_path: Path) -
     assert "airp-CAN-LAX" in run.stderr
     assert "Traceback" not in run.output
     assert owl("sweep", str(bad)).exit_code == 2  # no --out
+
+
+def test_owl_sweep_dask_local_prints_strict_json(owl: Owl, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC.replace("samples = 12", "samples = 4").replace('run = ["chain", "design"]',
+                                                                       'run = ["chain"]'), encoding="utf-8")
+    run = owl("sweep", str(spec), "--out", str(tmp_path / "out"), "--dask", "local", "-w", "2", "--json")
+    assert run.exit_code == 0, run
+    doc = json.loads(run.stdout, parse_constant=lambda c: pytest.fail(f"{c} is not strict JSON"))
+    assert doc["ran"] == 4
+    assert json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["ran"] == 4
+    assert {r["input"] for r in doc["tornado"]} == {"air", "demand", "date"}

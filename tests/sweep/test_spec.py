@@ -84,6 +84,17 @@ def test_example_spec_parses_with_twenty_variants() -> None:
     ('[[parameter]]\npath = "finance.cost_of_capital"\ngrid = [nan]\n', "parameter[finance.cost_of_capital].grid[0]",
      "number"),
     ('', "parameter", "[[parameter]]"),
+    ('[[parameter]]\nname = [1]\npath = "date"\nvalues = ["2025-01-01"]\n', "parameter[0].name", "name ="),
+    ('correlation = 5\n[[parameter]]\npath = "date"\nvalues = ["2025-01-01"]\n', "correlation", "[[correlation]]"),
+    ('[[parameter]]\npath = "products[*].skus"\ndistribution = { kind = "uniform", low = 1, high = 5 }\n',
+     "parameter[products[*].skus].distribution", "values = [...]"),
+    ('samples = 3\n' + "".join(f'[[parameter]]\nname = "{n}"\npath = "finance.cost_of_capital"\n'
+                               'distribution = { kind = "uniform", low = 0.05, high = 0.1 }\n' for n in "abc")
+     + '[[correlation]]\nparameters = ["a", "b"]\nrho = 0.5\n', "samples", "at least 5"),
+    ('samples = 20\n' + "".join(f'[[parameter]]\nname = "{n}"\npath = "finance.cost_of_capital"\n'
+                                'distribution = { kind = "uniform", low = 0.05, high = 0.1 }\n' for n in "abc")
+     + '[[correlation]]\nparameters = ["a", "b"]\nrho = 0.95\n[[correlation]]\nparameters = ["b", "c"]\n'
+     'rho = 0.95\n[[correlation]]\nparameters = ["a", "c"]\nrho = -0.95\n', "correlation", "lower"),
     ('sampling = "grid"\n[[parameter]]\nname = "a"\npath = "finance.cost_of_capital"\ngrid = [0.1]\n'
      '[[parameter]]\nname = "b"\npath = "finance.insurance_rate"\ngrid = [0.1]\n'
      '[[correlation]]\nparameters = ["a", "b"]\nrho = 0.5\n', "correlation[0]", "lhs"),
