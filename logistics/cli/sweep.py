@@ -18,7 +18,7 @@ from rich.table import Table
 
 from logistics.cli._common import JsonOpt, QuietOpt, err, fail, guard, out, print_json
 from logistics.io import atomic_write_json
-from logistics.sweep import EXAMPLE, load_spec, summarize, sweep
+from logistics.sweep import EXAMPLE, OUTPUTS, load_spec, summarize, sweep
 
 __all__ = ["sweep_cmd"]
 
@@ -36,6 +36,9 @@ DaskOpt = Annotated[str | None, typer.Option("--dask", help="'local': start a da
                                              "single-threaded worker processes.")]
 ExampleOpt = Annotated[bool, typer.Option("--example", help="Print a documented spec for the built-in scenario "
                                           "and exit.")]
+TargetOpt = Annotated[str | None, typer.Option("--target", help="The output the tornado ranks by, e.g. "
+                                               "design_cost_per_unit (default: design_annual_cost when the design "
+                                               "runs, else chain_annual_cost, else screening_cost_per_day).")]
 BatchOpt = Annotated[int | None, typer.Option("--batch", min=1, max=10_000, help="Variants per task (default: "
                                               "about eight tasks per worker, at most 50).")]
 
@@ -72,6 +75,15 @@ def _executor(scheduler: str | None, dask: str | None, workers: int | None) -> I
             cluster.close()
 
 
+def _targets(run: tuple[str, ...]) -> list[str]:
+    return [k for k, unit in OUTPUTS.items() if k.split("_")[0] in run and unit.startswith(("currency", "share",
+                                                                                            "parcels"))]
+
+
+def _known_target(name: str, run: tuple[str, ...]) -> bool:
+    return name in _targets(run) or any(name.startswith(f"{r}_units_") for r in run)
+
+
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return "-" if not math.isfinite(v) else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
@@ -80,8 +92,8 @@ def _fmt(v: Any) -> str:
 
 def sweep_cmd(
     spec: SpecArg = None, out_dir: OutOpt = None, workers: WorkersOpt = None, scheduler: SchedulerOpt = None,
-    dask: DaskOpt = None, batch: BatchOpt = None, example: ExampleOpt = False, as_json: JsonOpt = False,
-    quiet: QuietOpt = False,
+    dask: DaskOpt = None, batch: BatchOpt = None, target: TargetOpt = None, example: ExampleOpt = False,
+    as_json: JsonOpt = False, quiet: QuietOpt = False,
 ) -> None:
     """Run every variant of a sweep spec (chain, design and/or screening) and summarize: each output's
     distribution, the inputs that move it most (tornado; Sobol indices when sampled by Sobol) and the inputs that
@@ -95,13 +107,16 @@ def sweep_cmd(
         raise fail("--out: missing. Fix: pass --out FOLDER for the results (a rerun into it resumes)")
     with guard():
         s = load_spec(spec)
+        if target is not None and not _known_target(target, s.run):
+            raise fail(f"--target: {target!r} is not a numeric output of run = {list(s.run)}. Fix: use one of "
+                       + ", ".join(_targets(s.run)))
         with (Progress(TextColumn("variants"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                        TimeRemainingColumn(), console=err, disable=quiet or as_json, transient=True) as bar,
               _executor(scheduler, dask, workers) as executor):
             task = bar.add_task("variants", total=None)
             result = sweep(s, out_dir, executor=executor, workers=workers, batch=batch,
                            progress=lambda k, n: bar.update(task, completed=k, total=n))
-        summary = summarize(s, result.frame)
+        summary = summarize(s, result.frame, target)
         doc = {"spec": str(spec), "scenario": s.scenario_ref, "sampling": s.sampling, "seed": s.seed,
                "run": list(s.run), "ran": result.ran, "skipped": result.skipped,
                "seconds": round(result.seconds, 3), "out": str(out_dir), **summary}

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from logistics import __version__
 from logistics.errors import OwlError
 from logistics.scenario import Scenario
 from logistics.sweep.paths import PathError, apply
@@ -30,9 +31,11 @@ __all__ = ["OUTPUTS", "Task", "base_key", "run_batch", "variant_key"]
 OUTPUTS = {
     "variant": "index in the spec's order", "status": "text (ok, infeasible, invalid, error)", "reason": "text",
     "runtime_s": "s",
-    "chain_annual_cost": "currency/year", "chain_working_capital": "currency", "chain_late_share": "share",
+    "chain_annual_cost": "currency/year", "chain_cost_per_unit": "currency/unit",
+    "chain_working_capital": "currency", "chain_late_share": "share",
     "chain_channels": "text (product/market:channel;...)",
-    "design_annual_cost": "currency/year", "design_status": "text", "design_gap": "share",
+    "design_annual_cost": "currency/year", "design_cost_per_unit": "currency/unit", "design_status": "text",
+    "design_gap": "share",
     "design_open": "text (site ids, ;-separated)", "design_service_min": "share",
     "screening_cost_per_day": "currency/day", "screening_misses_per_day": "parcels/day",
     "screening_placement": "text (site ids, ;-separated)",
@@ -59,9 +62,12 @@ def base_key(s: Scenario) -> str:
 
 def variant_key(base: str, inputs: dict[str, Any], paths: Sequence[tuple[str, str, str]], run: Sequence[str],
                 limits: tuple[float, float]) -> str:
-    """A content hash of a variant: the base scenario, its inputs by path and what it runs with which limits."""
+    """A content hash of a variant: the base scenario, its inputs by path, what it runs with which limits, and the
+    outputs this owl computes."""
+    # The outputs and owl's version are in the key: rows that an older owl computed, without a column added since,
+    # are not taken for finished.
     doc = {"base": base, "inputs": [[path, mode, inputs[name]] for name, path, mode in paths],
-           "run": list(run), "limits": list(limits)}
+           "run": list(run), "limits": list(limits), "outputs": sorted(OUTPUTS), "owl": __version__}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
@@ -74,6 +80,7 @@ def _chain(s: Scenario) -> dict[str, Any]:
     late = ~np.asarray(r["meets_promise"], dtype=bool)[w]
     out: dict[str, Any] = {
         "chain_annual_cost": float((r["landed_cost"][w] * units).sum()),
+        "chain_cost_per_unit": float((r["landed_cost"][w] * units).sum() / units.sum()) if units.sum() > 0 else None,
         "chain_working_capital": float(r["working_capital"][w].sum()),
         "chain_late_share": float((units * late).sum() / units.sum()) if units.sum() > 0 else 0.0,
         "chain_channels": ";".join(f"{p}/{m}:{c}" for p, m, c in zip(r.product[w], r.market[w], r.channel[w],
@@ -94,8 +101,11 @@ def _design(s: Scenario, time_limit: float) -> dict[str, Any]:
     for f in res.chosen_flows():
         by[str(f.channel)] += f.units_per_year
     service = res.evaluation.service
+    demand = float(res.instance.demand_qty.sum())
     out: dict[str, Any] = {
-        "design_annual_cost": float(res.objective), "design_status": str(res.status),
+        "design_annual_cost": float(res.objective),
+        "design_cost_per_unit": float(res.objective / demand) if demand > 0 else None,
+        "design_status": str(res.status),
         "design_gap": float(res.gap) if math.isfinite(res.gap) else None,
         "design_open": ";".join(sorted(res.open_sites)),
         "design_service_min": float(min(service.values())) if service else None,
