@@ -370,11 +370,16 @@ class FluidQueue:
         done = np.interp(self.target(m), self.cum, np.arange(self.STEPS + 1.0))
         return np.maximum(done - m, 0.0) / 60.0
 
+    @staticmethod
+    def middle_day_minute(t: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The minute of the middle day at time of day ``t`` (hours, any day)."""
+        return (np.mod(np.asarray(t, dtype=float), HOURS) + HOURS) * 60.0
+
     def day_wait_hours(self, t: NDArray[np.float64]) -> NDArray[np.float64]:
         """The wait (hours) of an arrival at time of day ``t`` (hours, any day) read on the middle day: ``inf``
         where the capacity after it never serves the backlog ahead of it, and everywhere when the backlog grows
         from day to day (the capacity cannot keep up)."""
-        m = (np.mod(np.asarray(t, dtype=float), HOURS) + HOURS) * 60.0
+        m = self.middle_day_minute(t)
         end = self.cum[-1]
         wait = np.where(self.target(m) > end - 1e-9 * max(end, 1.0), np.inf, self.wait_hours(m))
         if self.queue[-1] > self.queue[2 * HOURS * 60 - 1] + 1e-6:
@@ -417,7 +422,7 @@ def dock_wait_fn(data: ScreeningData, floor_times: NDArray[np.float64], weights:
     fluid = FluidQueue.of_day(floor_times, weights, np.zeros(HOURS * 60), crews.astype(float) * r.rate_per_crew_hour)
 
     def wait(t: NDArray[np.float64]) -> NDArray[np.float64]:
-        return fluid.wait_hours((np.mod(np.asarray(t, dtype=float), HOURS) + HOURS) * 60.0)
+        return fluid.wait_hours(fluid.middle_day_minute(t))
 
     return wait
 

@@ -175,9 +175,6 @@ def miss_probability_between(lam: ArrayLike, mu: ArrayLike, c: ArrayLike, lo: Ar
     lo_a, hi_a = np.broadcast_arrays(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
     lo_a, hi_a = np.minimum(lo_a, hi_a), np.maximum(lo_a, hi_a)
     width = hi_a - lo_a
-    point = miss_probability(lam_a, mu_a, c_a, np.maximum((lo_a + hi_a) / 2.0, 0.0), cs2=cs2,
-                             alarm_share=alarm_share, resolution_hours=resolution_hours)
-    point = np.where((lo_a + hi_a) / 2.0 < 0.0, 1.0, point)
     scv = (1.0 + np.asarray(cs2, dtype=float)) / 2.0
     stable = lam_a < c_a * mu_a
     cw = np.where(lam_a == 0, 0.0, erlang_c(c_a, lam_a / mu_a))
@@ -201,5 +198,12 @@ def miss_probability_between(lam: ArrayLike, mu: ArrayLike, c: ArrayLike, lo: Ar
                        / b, 0.0)
         total = (u - lo_a) + coef_t * integral(theta) + coef_b * integral(b) + lin
         avg = total / np.where(width > 0, width, 1.0)
-    out = np.where(width > 1e-12, np.clip(avg, 0.0, 1.0), point)
+    out = np.clip(avg, 0.0, 1.0)
+    flat = width <= 1e-12
+    if flat.any():
+        # An interval of no width is its point (evaluated only where there is one: this runs on every slot).
+        mid = (lo_a + hi_a) / 2.0
+        point = miss_probability(lam_a, mu_a, c_a, np.maximum(mid, 0.0), cs2=cs2, alarm_share=alarm_share,
+                                 resolution_hours=resolution_hours)
+        out = np.where(flat, np.where(mid < 0.0, 1.0, point), out)
     return np.where(stable | (lam_a == 0), out, 1.0)

@@ -9,9 +9,11 @@ it found by then, which depends on the machine's speed.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -69,21 +71,22 @@ def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor 
     limits = (spec.design_time_limit, spec.screening_time_limit)
     keys = [variant_key(base, v, paths, spec.run, limits) for v in inputs]
     store = ResultStore(out) if out is not None else None
-    with store if store is not None else _Null():
+    copies = Counter(keys)  # a sweep of lists can draw one combination twice: it runs once
+    with store if store is not None else contextlib.nullcontext():
         done = store.done() if store is not None else set()
-        # A sweep of lists can draw one combination twice: run it once.
-        seen: set[str] = set()
         todo = []
         for i, (k, v) in enumerate(zip(keys, inputs, strict=True)):
-            if k not in done and k not in seen:
+            if k not in done:
                 todo.append((k, i, v))
-                seen.add(k)
+                done.add(k)
+        ran = {k for k, _, _ in todo}
+        skipped = len(keys) - sum(copies[k] for k in ran)
         n_workers = workers or os.cpu_count() or 1
         size = batch or max(1, min(50, math.ceil(len(todo) / (8 * n_workers)))) if todo else 1
         tasks = [Task(spec.scenario, base, tuple(todo[i:i + size]), paths, spec.run, *limits)
                  for i in range(0, len(todo), size)]
         rows: list[dict[str, Any]] = []
-        finished = len(keys) - sum(1 for k in keys if k in seen)
+        finished = skipped
         if progress:
             progress(finished, len(keys))
         own = executor is None and len(tasks) > 0
@@ -98,8 +101,9 @@ def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor 
                     got = fut.result()
                     if store is not None:
                         store.write(got)
-                    rows += got
-                    finished += sum(1 for k in keys if k in {r["key"] for r in got})
+                    else:
+                        rows += got
+                    finished += sum(copies[r["key"]] for r in got)
                     if progress:
                         progress(finished, len(keys))
         except BaseException:
@@ -108,9 +112,8 @@ def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor 
             raise
         if own and pool is not None:
             pool.shutdown()
-        old = store.read() if store is not None else pd.DataFrame({"key": pd.Series(dtype=str)})
-        new = pd.DataFrame(rows)
-        frame = pd.concat([f for f in (old, new) if not f.empty], ignore_index=True) if len(old) or len(new) else new
+        # With a folder, every row (earlier runs' and this one's) is in its parts.
+        frame = store.read() if store is not None else pd.DataFrame(rows)
     if not frame.empty:
         frame = frame.drop_duplicates("key", keep="last").set_index("key").reindex(keys).reset_index()
         frame["variant"] = range(len(keys))
@@ -120,8 +123,7 @@ def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor 
         units = [c for c in frame.columns if "_units_" in c]
         ok = frame["status"] == "ok"
         frame.loc[ok, units] = frame.loc[ok, units].fillna(0.0)  # a channel a variant does not use carries 0
-    return SweepResult(spec, frame, len(todo), len(keys) - sum(1 for k in keys if k in seen),
-                       time.perf_counter() - t0)
+    return SweepResult(spec, frame, len(todo), skipped, time.perf_counter() - t0)
 
 
 def check_values(spec: SweepSpec, inputs: list[dict[str, Any]]) -> None:
@@ -145,11 +147,3 @@ def check_values(spec: SweepSpec, inputs: list[dict[str, Any]]) -> None:
                 raise ScenarioError(spec.file, f"parameter[{p.name}]", f"at {value!r} the scenario refuses "
                                     f"{exc.field}: {exc.problem}", "keep the parameter within what the field "
                                     "allows (docs/scenario.md)") from None
-
-
-class _Null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None

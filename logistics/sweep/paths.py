@@ -24,12 +24,12 @@ import difflib
 import enum
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from logistics.scenario import Scenario, frozen_map
 
-__all__ = ["PathError", "apply", "get", "parse_path"]
+__all__ = ["PathError", "apply", "closest", "get", "parse_path"]
 
 _PART = re.compile(r"^(?P<name>\*|[A-Za-z0-9_][A-Za-z0-9_-]*)(?:\[(?P<sel>[^\[\]]+)\])?$")
 
@@ -61,9 +61,15 @@ def parse_path(path: str) -> list[tuple[str, str | None]]:
     return out
 
 
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice ``word`` was most likely meant to be (None when none is close)."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
 def _near(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    return f" (did you mean {close[0]!r}?)" if close else f" (one of: {', '.join(choices[:12])})"
+    near = closest(word, choices)
+    return f" (did you mean {near!r}?)" if near else f" (one of: {', '.join(choices[:12])})"
 
 
 def _convert(old: Any, value: Any, where: str) -> Any:

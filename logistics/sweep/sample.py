@@ -12,13 +12,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtri
 
-from logistics.sweep.spec import Correlation, Parameter, SweepSpec
+if TYPE_CHECKING:  # spec checks its specs with these functions, so it imports this module
+    from logistics.sweep.spec import Correlation, Parameter, SweepSpec
 
 __all__ = ["correlation_target", "inverse_cdf", "unit_sample", "variant_count", "variants"]
 

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,8 @@ import numpy as np
 
 from logistics.errors import ScenarioError
 from logistics.scenario import Scenario, builtin, load_scenario
-from logistics.sweep.paths import PathError, apply, get
+from logistics.sweep.paths import PathError, apply, closest, get
+from logistics.sweep.sample import correlation_target, variant_count
 
 __all__ = ["EXAMPLE", "KINDS", "RUNS", "SAMPLINGS", "Correlation", "Distribution", "Parameter", "SweepSpec",
            "load_spec", "parse_spec"]
@@ -62,16 +63,6 @@ class Parameter:
     distribution: Distribution | None = None
     levels: int = 3
 
-    @property
-    def discrete(self) -> bool:
-        return self.distribution is None
-
-    @property
-    def numeric(self) -> bool:
-        if self.distribution is not None:
-            return True
-        return all(isinstance(v, int | float) and not isinstance(v, bool) for v in self.grid)
-
 
 @dataclass(frozen=True, slots=True)
 class Correlation:
@@ -97,10 +88,6 @@ class SweepSpec:
     design_time_limit: float = 10.0
     screening_time_limit: float = 10.0
     correlations: tuple[Correlation, ...] = ()
-    outputs: Mapping[str, str] = field(default_factory=dict)
-
-    def parameter(self, name: str) -> Parameter:
-        return next(p for p in self.parameters if p.name == name)
 
 
 def _num(file: str, where: str, raw: Any, *, positive: bool = False, minimum: float | None = None) -> float:
@@ -114,12 +101,10 @@ def _num(file: str, where: str, raw: Any, *, positive: bool = False, minimum: fl
 
 
 def _unknown(file: str, where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    import difflib
-
     for k in table:
         if k not in allowed:
-            close = difflib.get_close_matches(k, allowed, n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(allowed)}"
+            near = closest(k, allowed)
+            hint = f"did you mean {near!r}?" if near else f"use one of {', '.join(allowed)}"
             raise ScenarioError(file, f"{where}{k}", "unknown key", hint)
 
 
@@ -157,11 +142,9 @@ def _distribution(file: str, where: str, raw: Any) -> Distribution:
         raise ScenarioError(file, where, "low must be below high", "swap or widen them")
     elif kind == "triangular" and not (got["low"] <= got["mode"] <= got["high"] and got["low"] < got["high"]):
         raise ScenarioError(file, where, "needs low <= mode <= high and low < high", "reorder the three numbers")
-    if kind == "lognormal":
-        return Distribution(kind, median=got["median"], sigma=got["sigma"])
-    if kind == "uniform":
-        return Distribution(kind, low=got["low"], high=got["high"])
-    return Distribution(kind, low=got["low"], mode=got["mode"], high=got["high"])
+    nan = math.nan
+    return Distribution(kind, low=got.get("low", nan), high=got.get("high", nan), mode=got.get("mode", nan),
+                        median=got.get("median", nan), sigma=got.get("sigma", nan))
 
 
 def _value(raw: Any) -> Any:
@@ -312,8 +295,6 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
         if samples <= len(params) + 1:
             raise ScenarioError(file, "samples", f"{samples} samples cannot carry correlations between "
                                 f"{len(params)} parameters", f"use at least {len(params) + 2} samples")
-        from logistics.sweep.sample import correlation_target
-
         try:
             np.linalg.cholesky(correlation_target([p.name for p in params], corrs))
         except np.linalg.LinAlgError:
@@ -321,8 +302,6 @@ def parse_spec(text: str, file: str = "<string>", base_dir: Path | None = None) 
                                 "not positive definite)", "lower some of them") from None
     spec = SweepSpec(file, scenario, ref, tuple(params), sampling, samples, seed, tuple(run),
                      limits["design_time_limit"], limits["screening_time_limit"], tuple(corrs))
-    from logistics.sweep.sample import variant_count
-
     n = variant_count(spec)
     if n > MAX_VARIANTS:
         raise ScenarioError(file, "sampling", f"the spec makes {n:,} variants, more than {MAX_VARIANTS:,}",
