@@ -50,7 +50,7 @@ from logistics.report import (
     write_geopackage_to,
 )
 from logistics.routing import RoutingResult, lastmile_problem, pickup_problem, solve, unreachable_clients
-from logistics.scenario import Scenario
+from logistics.scenario import Scenario, resolve_measures
 from logistics.screening import compare, from_design, problem_from
 
 __all__ = ["OUTPUTS", "PlanRun", "run_plan"]
@@ -115,6 +115,7 @@ def run_plan(s: Scenario, out: str | Path, *, time_limit: float = 10.0, design_t
     A routing day that comes back infeasible is not an exception: the outputs are written, and
     ``summary["routing_infeasible"]`` names the jobs (``owl plan`` then exits 1).
     """
+    s = resolve_measures(s)  # the world without the measures switched off
     say = step or (lambda _name: None)
     out = Path(out)
     created = not out.exists()

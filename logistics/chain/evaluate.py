@@ -14,7 +14,7 @@ from logistics.chain.compute import compute
 from logistics.chain.flows import Flows, flows
 from logistics.chain.inputs import gather
 from logistics.chain.report import ChainReport
-from logistics.scenario import Scenario
+from logistics.scenario import Scenario, resolve_measures
 
 __all__ = ["evaluate"]
 
@@ -44,6 +44,7 @@ def evaluate(s: Scenario, f: Flows | None = None, *, date: dt.date | None = None
     >>> sorted(set(report.channel))
     ['1039', '1210', '9610', '9710', '9810']
     """
+    s = resolve_measures(s)  # the world without the measures switched off
     if f is None:
         f = flows(s, product=product, market=market)
     x = gather(s, f, date=date)

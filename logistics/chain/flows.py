@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from logistics.errors import ScenarioError
-from logistics.scenario import ChannelRoute, CustomsMode, Scenario, channel_routes
+from logistics.scenario import ChannelRoute, CustomsMode, Scenario, channel_routes, resolve_measures
 
 __all__ = ["CHANNEL_CODES", "Flows", "flows"]
 
@@ -54,6 +54,7 @@ def flows(s: Scenario, *, product: str | None = None, market: str | None = None,
     ScenarioError
         When a filter names a product or market the scenario does not have.
     """
+    s = resolve_measures(s)  # the world without the measures switched off
     pids = [p.id for p in s.products]
     mids = [m.id for m in s.markets]
     if product is not None and product not in pids:

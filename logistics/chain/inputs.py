@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 import networks
 from logistics.chain.flows import CHANNEL_CODES, Flows
 from logistics.errors import ScenarioError
-from logistics.scenario import ChannelRoute, CustomsMode, EntryType, RebateTrigger, Scenario
+from logistics.scenario import ChannelRoute, CustomsMode, EntryType, RebateTrigger, Scenario, resolve_measures
 
 __all__ = ["ChainInputs", "gather"]
 
@@ -489,6 +489,7 @@ def gather(s: Scenario, f: Flows, *, date: dt.date | None = None) -> ChainInputs
     ScenarioError
         When no rule is in force on ``date`` for a market's region or a channel's customs mode.
     """
+    s = resolve_measures(s)  # the world without the measures switched off
     date = date or s.date
     fin = s.finance
     lm_index = {t.id: i for i, t in enumerate(s.last_mile)}

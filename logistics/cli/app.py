@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from logistics import __version__
-from logistics.cli import chain, design, plan, route, scenario, screen, sweep
+from logistics.cli import chain, design, measures, plan, route, scenario, screen, sweep
 
 app = typer.Typer(
     name="owl",
@@ -20,6 +20,7 @@ app.command("plan")(plan.plan_cmd)
 app.command("map")(plan.map_cmd)
 app.command("chain")(chain.chain)
 app.command("sweep")(sweep.sweep_cmd)
+app.command("measures")(measures.measures_cmd)
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(screen.app, name="screen")
 app.add_typer(route.app, name="route")

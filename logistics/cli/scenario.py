@@ -50,6 +50,7 @@ def show(
             "entries": [e.id for e in s.entries], "lanes": len(s.lanes), "warehouses": [w.id for w in s.warehouses],
             "channel_routes": len(routes),
             "rules_in_force": {m.region: s.destination_rule(m.region, s.date).source for m in s.markets},
+            "measures": {m.id: {"title": m.title, "in_force": m.in_force} for m in s.measures},
         }
         if as_json:
             print_json(summary)
@@ -68,6 +69,9 @@ def show(
         out.print(f"gateways: {', '.join(g.id for g in s.gateways)}; entries: {', '.join(e.id for e in s.entries)}")
         out.print(f"{len(s.lanes)} line-haul lanes, {len(s.warehouses)} warehouse candidates, "
                   f"{len(routes)} channel routes")
+        if s.measures:
+            state = ", ".join(f"{m.id} {'on' if m.in_force else 'off'}" for m in s.measures)
+            out.print(escape(f"measures (owl measures compares them): {state}"), highlight=False)
 
 
 @app.command()

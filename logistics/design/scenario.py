@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from logistics.chain import STAGES, Flows, compute, flows, gather
 from logistics.design.instance import DesignInstance
 from logistics.errors import ScenarioError
-from logistics.scenario import ChannelRoute, CustomsMode, DesignData, Scenario
+from logistics.scenario import ChannelRoute, CustomsMode, DesignData, Scenario, resolve_measures
 from networks import Mode
 
 __all__ = ["ChosenFlow", "DesignOption", "LazyOptions", "ScenarioDesign", "design_instance", "scenario_design"]
@@ -218,6 +218,7 @@ def scenario_design(s: Scenario, *, date: dt.date | None = None, pooling: bool |
     >>> (o.product, o.market) == tuple(d.instance.demand_ids[d.instance.opt_demand[0]].split("@"))
     True
     """
+    s = resolve_measures(s)  # the world without the measures switched off
     cfg = settings or s.design or DesignData()
     pool = cfg.pooling if pooling is None else pooling
     f = flows(s)

@@ -19,7 +19,7 @@ from logistics.design import DesignResult
 from logistics.errors import ScenarioError
 from logistics.io import StagedOutputs, atomic_write_text
 from logistics.routing import RoutingResult
-from logistics.scenario import Scenario, build_network
+from logistics.scenario import Scenario, build_network, resolve_measures
 
 __all__ = ["PlanLayers", "geojson_text", "plan_layers", "read_layers", "write_geojson", "write_geopackage",
            "write_geopackage_to"]
@@ -48,6 +48,7 @@ def _empty(columns: list[str]) -> gpd.GeoDataFrame:
 def plan_layers(s: Scenario, design: DesignResult | None = None,
                 routing: Sequence[tuple[str, RoutingResult]] = ()) -> PlanLayers:
     """Layers of the scenario's network, with the design's flows and the routes when given."""
+    s = resolve_measures(s)  # the world without the measures switched off
     net = build_network(s).network
     where = {p.id: (p.lon, p.lat) for p in net.places}
     for m in s.markets:

@@ -23,7 +23,7 @@ from logistics.errors import ScenarioError
 from logistics.io import atomic_write_text
 from logistics.routing.problem import RoutingProblem, VehicleType
 from logistics.routing.solve import RoutingResult
-from logistics.scenario import Fleet, RoutingData, Scenario
+from logistics.scenario import Fleet, RoutingData, Scenario, resolve_measures
 
 __all__ = ["COST_SCALE", "lastmile_problem", "pickup_problem", "read_matrix", "write_routes_geojson"]
 
@@ -139,6 +139,7 @@ def pickup_problem(s: Scenario, *, hub: str | None = None, clusters: list[str] |
                    seed: int = 0) -> RoutingProblem:
     """Tomorrow's pickups from the sellers of ``clusters`` (default: all) to ``hub`` (a gateway id; default the
     mail exchange or the first gateway), with pickup windows, on the scenario's pickup fleet."""
+    s = resolve_measures(s)  # the world without the measures switched off
     r = _routing(s)
     spec = r.pickup
     gateways = {g.id: g for g in s.gateways}
@@ -181,6 +182,7 @@ def lastmile_problem(s: Scenario, *, warehouse: str | None = None, orders_csv: s
                      matrix: str | Path | None = None, seed: int = 0) -> RoutingProblem:
     """One day's local deliveries around an overseas ``warehouse`` (default: the first candidate), sampled from the
     demand of the markets it serves (``local_share`` of their daily orders, at most ``max_orders``)."""
+    s = resolve_measures(s)  # the world without the measures switched off
     r = _routing(s)
     spec = r.lastmile
     whs = {w.id: w for w in s.warehouses}

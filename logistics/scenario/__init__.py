@@ -15,6 +15,8 @@ from logistics.scenario.load import (
     load_scenario,
     parse_scenario,
 )
+from logistics.scenario.measures import resolve as resolve_measures
+from logistics.scenario.measures import with_measures
 from logistics.scenario.model import (
     BulkPartner,
     CustomsMode,
@@ -29,6 +31,8 @@ from logistics.scenario.model import (
     LaneSpec,
     LastMileTable,
     Market,
+    Measure,
+    MeasureEffect,
     Origin,
     PostalDuty,
     Product,
@@ -41,6 +45,9 @@ from logistics.scenario.model import (
     Warehouse,
     frozen_map,
 )
+from logistics.scenario.paths import PathError, closest, parse_path
+from logistics.scenario.paths import apply as apply_path
+from logistics.scenario.paths import get as get_path
 from logistics.scenario.routes import ChannelRoute, ScenarioNetwork, build_network, channel_routes
 from logistics.scenario.routing_data import Fleet, LastMileSpec, PickupSpec, RoutingData
 from logistics.scenario.screening import (
@@ -80,7 +87,10 @@ __all__ = [
     "LastMileSpec",
     "LastMileTable",
     "Market",
+    "Measure",
+    "MeasureEffect",
     "Origin",
+    "PathError",
     "PickupSpec",
     "PostalDuty",
     "Product",
@@ -99,15 +109,21 @@ __all__ = [
     "TariffMeasure",
     "Trucks",
     "Warehouse",
+    "apply_path",
     "build_network",
     "builtin",
     "builtin_text",
     "channel_routes",
+    "closest",
     "defaulted_fields",
     "dump_scenario",
     "frozen_map",
+    "get_path",
     "load_scenario",
+    "parse_path",
     "parse_scenario",
+    "resolve_measures",
     "synth_scenario",
+    "with_measures",
     "write_scenario",
 ]

@@ -44,7 +44,8 @@ def dump_scenario(s: Scenario) -> str:
     doc: dict[str, Any] = {
         "scenario": {"name": s.name, "description": s.description, "date": s.date,
                      "origin_country": s.origin_country,
-                     **({"rules_verified": s.rules_verified} if s.rules_verified else {})},
+                     **({"rules_verified": s.rules_verified} if s.rules_verified else {}),
+                     **({"measures_resolved": True} if s.measures_resolved else {})},
         "sources": dict(s.sources),
         "finance": _plain(s.finance),
     }
@@ -75,6 +76,9 @@ def dump_scenario(s: Scenario) -> str:
         doc["routing"] = _plain(s.routing)
     if s.design is not None:
         doc["design"] = _plain(s.design)
+    if s.measures:
+        doc["measures"] = [{**_plain(m), "effects": [{k: v for k, v in _plain(e).items() if v is not None}
+                                                     for e in m.effects]} for m in s.measures]
     return "# owl scenario, written by `owl scenario export` (fields: docs/scenario.md)\n" + tomli_w.dumps(doc)
 
 

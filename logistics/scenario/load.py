@@ -35,6 +35,8 @@ from logistics.scenario.model import (
     LaneSpec,
     LastMileTable,
     Market,
+    Measure,
+    MeasureEffect,
     Origin,
     PostalDuty,
     Product,
@@ -104,7 +106,7 @@ SERVICES = ("parcel", "freight")
 _SECTIONS = (
     "scenario", "sources", "finance", "products", "origins", "markets", "tables", "gateways", "entries", "lanes",
     "warehouses", "last_mile", "road", "export_rules", "destination_rules", "tariff_measures", "postal_duties",
-    "import_fees", "screening", "routing", "design",
+    "import_fees", "screening", "routing", "design", "measures",
 )
 ENTRY_TYPES = tuple(e.value for e in EntryType)
 
@@ -358,6 +360,7 @@ class _Builder:
         date = head.date("date")
         origin_country = head.text("origin_country", "CN")
         rules_verified = head.date("rules_verified", optional=True)
+        measures_resolved = head.flag("measures_resolved", False)
         head.done()
         assert date is not None
 
@@ -392,6 +395,7 @@ class _Builder:
         screening = self._screening(root.table("screening")) if "screening" in data else None
         routing = self._routing(root.table("routing")) if "routing" in data else None
         design = self._design(root.table("design"), {g.id for g in gateways}) if "design" in data else None
+        measures = self.items(root, "measures", self._measure, required=False)
 
         scenario = Scenario(
             name=name, description=description, date=date, origin_country=origin_country, finance=finance,
@@ -399,12 +403,65 @@ class _Builder:
             warehouses=warehouses, last_mile=last_mile, road=road, export_rules=export_rules,
             destination_rules=destination_rules, tariff_measures=tariff_measures, postal_duties=postal_duties,
             import_fees=import_fees, rules_verified=rules_verified, sources=frozen_map(self.sources), path=self.file,
-            screening=screening, routing=routing, design=design,
+            screening=screening, routing=routing, design=design, measures=measures,
+            measures_resolved=measures_resolved,
         )
         from logistics.scenario.validate import check_consistency
 
         check_consistency(scenario, self.fail)
+        if measures and not measures_resolved:
+            self._check_measures(scenario)
         return scenario
+
+    def _measure(self, n: _Node) -> Measure:
+        mid = n.text("id")
+        effects = []
+        for i, raw in enumerate(n.array("effects", [])):
+            e = _Node(self, raw, f"{n.at('effects')}[{i}]")
+            path = e.text("path")
+            has_off, has_factor = "off" in e.data, "off_factor" in e.data
+            if has_off == has_factor:
+                self.fail(e.at("off"), "needs exactly one of off and off_factor",
+                          "write `off = <the value without the measure>` or `off_factor = <multiplier>`")
+            off = e._get("off", None) if has_off else None
+            factor = e.num("off_factor", 1.0) if has_factor else None
+            basis = e.text("basis", "")
+            if not basis:
+                self.fail(e.at("basis"), "missing", "name the source of the magnitude (a key of [sources]) or "
+                          "write `basis = \"assumption: how the value was chosen\"`")
+            if not basis.startswith("assumption:") and basis not in self.sources:
+                self.fail(e.at("basis"), f"unknown source key {basis!r}",
+                          "add it to [sources] with its citation, or start the text with `assumption:`")
+            e.done()
+            if isinstance(off, dt.datetime):
+                off = off.date()
+            effects.append(MeasureEffect(path, tuple(off) if isinstance(off, list) else off, factor, basis))
+        return Measure(id=mid, title=n.text("title"), text=n.text("text"), summary=n.text("summary"),
+                       in_force=n.flag("in_force", True), effects=tuple(effects), note=n.text("note", ""),
+                       source=n.source())
+
+    def _check_measures(self, s: Scenario) -> None:
+        """Every effect's path and value fits the scenario, and the world without all of them passes every check
+        the loader makes (so that switching a measure off can never give an invalid scenario)."""
+        from logistics.scenario.export import dump_scenario
+        from logistics.scenario.measures import resolve
+        from logistics.scenario.paths import PathError, apply
+
+        for m in s.measures:
+            for i, e in enumerate(m.effects):
+                try:
+                    apply(s, e.path, e.off if e.off_factor is None else e.off_factor,
+                          "set" if e.off_factor is None else "scale")
+                except PathError as exc:
+                    self.fail(f"measures[{m.id}].effects[{i}]", str(exc),
+                              "name a field as docs/sweeps.md describes paths, with a value that fits it")
+        off = resolve(dataclasses.replace(s, measures=tuple(dataclasses.replace(m, in_force=False)
+                                                            for m in s.measures)))
+        try:
+            parse_scenario(dump_scenario(off), self.file, self.base_dir)
+        except ScenarioError as exc:
+            self.fail(f"measures ({exc.field})", f"without the measures, {exc.problem}",
+                      "give the measures' off values that the field allows")
 
     def _finance(self, n: _Node) -> Finance:
         f = Finance(

@@ -38,6 +38,8 @@ __all__ = [
     "LaneSpec",
     "LastMileTable",
     "Market",
+    "Measure",
+    "MeasureEffect",
     "Origin",
     "PostalDuty",
     "Product",
@@ -468,6 +470,39 @@ class Finance:
 
 
 @dataclass(frozen=True, slots=True)
+class MeasureEffect:
+    """What the world looks like without a measure at one path into the scenario (paths as in docs/sweeps.md).
+
+    The scenario's own values are those with the measure in force; without it the value at ``path`` is ``off``,
+    or the value in force times ``off_factor``. ``basis`` says where the magnitude comes from (a source, or an
+    ``assumption:`` saying how it was chosen).
+    """
+
+    path: str
+    off: Any = None
+    off_factor: float | None = None
+    basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A policy measure as a switch: ``in_force`` false gives the scenario its ``effects``' values without it.
+
+    ``text`` is the measure's wording in its source, ``summary`` what owl models of it, and ``note`` what it does
+    not model (or why it has no effect in this scenario).
+    """
+
+    id: str
+    title: str
+    text: str
+    summary: str
+    in_force: bool
+    effects: tuple[MeasureEffect, ...] = ()
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """Everything the chain, design, routing and screening models read. Immutable once loaded.
 
@@ -499,6 +534,10 @@ class Scenario:
     screening: ScreeningData | None = None
     routing: RoutingData | None = None
     design: DesignData | None = None
+    measures: tuple[Measure, ...] = ()
+    # True once the effects of the measures not in force have been applied (logistics.scenario.measures.resolve):
+    # models resolve on entry, and a scenario they pass on to another model is not resolved twice.
+    measures_resolved: bool = False
 
     def product(self, id: str) -> Product:
         """The product with this id (``KeyError`` if none)."""

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from logistics.errors import ScenarioError
-from logistics.scenario import Equipment, Scenario, ScreeningData, ScreeningFlow
+from logistics.scenario import Equipment, Scenario, ScreeningData, ScreeningFlow, resolve_measures
 
 __all__ = ["HOURS", "SLOTS_PER_HOUR", "FlowTimeline", "FluidQueue", "ScreeningProblem", "boarding_position",
            "departure_after", "departure_index", "dock_crews", "dock_wait_fn", "flight_times", "last_time",
@@ -439,6 +439,7 @@ def problem_from(data: ScreeningData | Scenario, dock_for: NDArray[np.int64] | N
         When the scenario has no screening section.
     """
     if isinstance(data, Scenario):
+        data = resolve_measures(data)  # measure 8 off keeps every flow at the terminal
         if data.screening is None:
             raise ScenarioError(data.path, "screening", "the scenario has no [screening] section",
                                 "add one (see docs/scenario.md) or use the built-in scenario")

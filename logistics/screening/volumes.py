@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from logistics.scenario import CustomsMode, Scenario, ScreeningData
+from logistics.scenario import CustomsMode, Scenario, ScreeningData, resolve_measures
 
 __all__ = ["DesignVolumes", "Shipment", "from_design"]
 
@@ -74,6 +74,7 @@ def from_design(s: Scenario, chosen: Iterable[Shipment]) -> DesignVolumes:
         When the scenario has no screening block or no ``design_share``, or when the design sends parcels through
         a gateway kind that has no screening flow to carry them.
     """
+    s = resolve_measures(s)  # the world without the measures switched off
     d = s.screening
     if d is None:
         raise ValueError("the scenario has no [screening] section")

@@ -23,8 +23,8 @@ from typing import Any
 import pandas as pd
 
 from logistics.errors import ScenarioError
+from logistics.scenario import apply_path as apply
 from logistics.scenario import dump_scenario, parse_scenario
-from logistics.sweep.paths import apply
 from logistics.sweep.run import Task, base_key, run_batch, variant_key
 from logistics.sweep.sample import variants
 from logistics.sweep.spec import SweepSpec
@@ -46,7 +46,8 @@ class SweepResult:
 
 def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor | None = None,
           workers: int | None = None, batch: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> SweepResult:
+          progress: Callable[[int, int], None] | None = None,
+          inputs: list[dict[str, Any]] | None = None) -> SweepResult:
     """Run every variant of ``spec`` not yet in ``out`` and return all of them.
 
     Parameters
@@ -62,9 +63,19 @@ def sweep(spec: SweepSpec, out: str | Path | None = None, *, executor: Executor 
         Variants per task (default: a size that gives each worker about eight tasks, at most 50).
     progress
         Called with (variants finished, variants in all) as batches finish.
+    inputs
+        The variants' inputs, one value per parameter of ``spec`` each, in place of the spec's own sampling: for
+        designs the sampling cannot express, such as common random draws under several policies
+        (:func:`~logistics.sweep.measures.measure_worth`).
     """
     t0 = time.perf_counter()
-    inputs = variants(spec)
+    if inputs is None:
+        inputs = variants(spec)
+    else:
+        names = [p.name for p in spec.parameters]
+        for i, v in enumerate(inputs):
+            if sorted(v) != sorted(names):
+                raise ValueError(f"inputs[{i}] has the parameters {sorted(v)}, not those of the spec {sorted(names)}")
     check_values(spec, inputs)
     paths = tuple((p.name, p.path, p.mode) for p in spec.parameters)
     base = base_key(spec.scenario)

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from logistics.errors import ScenarioError
-from logistics.scenario import Scenario, builtin, load_scenario
-from logistics.sweep.paths import PathError, apply, closest, get
+from logistics.scenario import PathError, Scenario, builtin, closest, load_scenario
+from logistics.scenario import apply_path as apply
+from logistics.scenario import get_path as get
 from logistics.sweep.sample import correlation_target, variant_count
 
 __all__ = ["EXAMPLE", "KINDS", "RUNS", "SAMPLINGS", "Correlation", "Distribution", "Parameter", "SweepSpec",

@@ -1,13 +1,16 @@
 """Paths into a scenario, and the scenario with a value set (or scaled) at a path.
 
 A path names fields as the scenario file does (docs/scenario.md), separated by dots. A field that holds records
-takes a selector in brackets: the record's id (a design hub's gateway), or ``*`` for every record. A field that
+takes a selector in brackets: the record's id (a design hub's gateway), ``field=value`` for the records whose field
+has that value (``lanes[mode=sea]``, ``export_rules[mode=9610]``), or ``*`` for every record. A field that
 is a table by key (a product's ``duty_rate`` by market, a market's ``demand_per_year`` by product) takes the key
 as its next part, or ``*``::
 
     date
     finance.cost_of_capital
     lanes[CAN-LAX-air].per_kg
+    lanes[mode=sea].per_container
+    export_rules[mode=9610].deemed_profit_rate
     markets[us].demand_per_year.*
     products[handbags].duty_rate.us
     screening.value_of_time_per_parcel_hour
@@ -27,7 +30,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from logistics.scenario import Scenario, frozen_map
+from logistics.scenario.model import Scenario, frozen_map
 
 __all__ = ["PathError", "apply", "closest", "get", "parse_path"]
 
@@ -102,6 +105,11 @@ def _convert(old: Any, value: Any, where: str) -> Any:
         if not isinstance(value, str):
             raise PathError(f"{where}: needs text, not {value!r}")
         return value
+    if isinstance(old, tuple) and all(isinstance(x, str) for x in old):
+        # A list of ids (a screening flow's candidate sites, a warehouse's markets): set whole, never scaled.
+        if not isinstance(value, list | tuple) or not all(isinstance(x, str) for x in value):
+            raise PathError(f"{where}: needs a list of text values, not {value!r}")
+        return tuple(value)
     raise PathError(f"{where}: holds {type(old).__name__} values, which a sweep cannot set; name a field inside it")
 
 
@@ -126,15 +134,11 @@ def _walk(obj: Any, parts: list[tuple[str, str | None]], fn: Callable[[Any, str]
         raise PathError(f"{here}: no such field{_near(name, names)}")
     val = getattr(obj, name)
     if sel is not None:
-        if not isinstance(val, tuple) or not all(_record_id(r) is not None for r in val):
-            raise PathError(f"{here}[{sel}]: {name} is not a list of records with ids")
-        ids = [str(_record_id(r)) for r in val]
-        if sel != "*" and sel not in ids:
-            raise PathError(f"{here}[{sel}]: no record with id {sel!r}{_near(sel, ids)}")
         if len(parts) == 1:
             raise PathError(f"{here}[{sel}]: name a field of the record, for example {here}[{sel}].{_first(val)}")
-        new_val = tuple(_walk(r, parts[1:], fn, f"{here}[{i}]") if sel in ("*", i) else r
-                        for r, i in zip(val, ids, strict=True))
+        chosen, ids = _select(val, sel, here, name)
+        new_val = tuple(_walk(r, parts[1:], fn, f"{here}[{i}]") if c else r
+                        for r, i, c in zip(val, ids, chosen, strict=True))
     elif len(parts) == 1:
         new_val = fn(val, here)
     elif val is None:
@@ -142,6 +146,36 @@ def _walk(obj: Any, parts: list[tuple[str, str | None]], fn: Callable[[Any, str]
     else:
         new_val = _walk(val, parts[1:], fn, here)
     return dataclasses.replace(obj, **{name: new_val})
+
+
+def _select(records: Any, sel: str, here: str, name: str) -> tuple[list[bool], list[str]]:
+    """Which records a selector picks, and the names they are reported by."""
+    if not isinstance(records, tuple) or not records or not all(dataclasses.is_dataclass(r) for r in records):
+        raise PathError(f"{here}[{sel}]: {name} is not a list of records")
+    ids = [_record_id(r) for r in records]
+    names = [i if i is not None else str(k) for k, i in enumerate(ids)]
+    if sel == "*":
+        return [True] * len(records), names
+    if "=" in sel:
+        key, want = (x.strip() for x in sel.split("=", 1))
+        fields = [f.name for f in dataclasses.fields(records[0])]
+        if key not in fields:
+            raise PathError(f"{here}[{sel}]: the records have no field {key!r}{_near(key, fields)}")
+        values = [_text(getattr(r, key)) for r in records]
+        chosen = [v == want for v in values]
+        if not any(chosen):
+            raise PathError(f"{here}[{sel}]: no record has {key} = {want!r}{_near(want, sorted(set(values)))}")
+        return chosen, names
+    if any(i is None for i in ids):
+        raise PathError(f"{here}[{sel}]: {name} records have no ids; select them by a field, as in "
+                        f"{here}[{_first(records)}=...], or take every one with [*]")
+    if sel not in ids:
+        raise PathError(f"{here}[{sel}]: no record with id {sel!r}{_near(sel, names)}")
+    return [i == sel for i in ids], names
+
+
+def _text(v: Any) -> str:
+    return str(v.value) if isinstance(v, enum.Enum) else str(v)
 
 
 def _record_id(r: Any) -> str | None:
