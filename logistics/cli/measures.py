@@ -59,7 +59,7 @@ def measures_cmd(
         "--design-time-limit", help="Seconds per design solve.")] = 10.0,
     screening_time_limit: Annotated[float, typer.Option("--screening-time-limit", help="Seconds per screening "
                                                         "solve (one per distinct screening setting and worker).")]
-    = 20.0,
+    = 60.0,
     out_dir: OutOpt = None, workers: WorkersOpt = None, scheduler: SchedulerOpt = None, dask: DaskOpt = None,
     as_json: JsonOpt = False, quiet: QuietOpt = False,
 ) -> None:

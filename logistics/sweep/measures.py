@@ -56,7 +56,7 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("cost_per_unit", "currency/unit"),
     ("days_mean", "days"),  # order to delivery, units-weighted over the design's flows (the chain's winners without)
     ("on_time_share", "share of units"),  # the design's units on options within their promise
-    ("working_capital", "currency"),
+    ("working_capital", "currency"),  # goods and cash tied up, the design's flows (the chain's winners without)
     ("screening_cost_per_year", "currency/year"),
     ("screening_dwell_hours", "h"),
 )
@@ -116,7 +116,7 @@ def _metrics(frame: pd.DataFrame, run: Sequence[str]) -> pd.DataFrame:
         "cost_per_unit": (base + screening) / units,
         "days_mean": col("design_days_mean") if "design" in run else col("chain_days_mean"),
         "on_time_share": col("design_on_time_share"),
-        "working_capital": col("chain_working_capital"),
+        "working_capital": col("design_working_capital") if "design" in run else col("chain_working_capital"),
         "screening_cost_per_year": screening if "screening" in run else pd.Series(np.nan, frame.index),
         "screening_dwell_hours": col("screening_dwell_hours"),
     })
@@ -149,7 +149,7 @@ def _channels(text: str) -> dict[str, str]:
 
 def measure_worth(s: Scenario, *, uncertainty: Sequence[Parameter] = UNCERTAINTY, draws: int = 8, seed: int = 0,
                   run: Sequence[str] = ("chain", "design", "screening"), design_time_limit: float = 10.0,
-                  screening_time_limit: float = 20.0, out: str | Path | None = None,
+                  screening_time_limit: float = 60.0, out: str | Path | None = None,
                   executor: Executor | None = None, workers: int | None = None,
                   progress: Callable[[int, int], None] | None = None, file: str = "<measures>") -> MeasureWorth:
     """Run ``s`` with no measure in force, with each of its ``[[measures]]`` alone and with all of them, on the

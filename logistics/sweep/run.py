@@ -38,6 +38,7 @@ OUTPUTS = {
     "design_gap": "share",
     "design_open": "text (site ids, ;-separated)", "design_service_min": "share",
     "design_on_time_share": "share of units", "design_days_mean": "days (order to delivery, units-weighted)",
+    "design_working_capital": "currency",
     "screening_cost_per_day": "currency/day", "screening_misses_per_day": "parcels/day",
     "screening_dwell_hours": "h (mean, parcel at the exchange to departure)",
     "screening_placement": "text (site ids, ;-separated)",
@@ -104,13 +105,15 @@ def _design(s: Scenario, time_limit: float) -> dict[str, Any]:
     from logistics.chain import evaluate
 
     chain = evaluate(s)
-    days = dict(zip(zip(map(str, chain.product), map(str, chain.origin), map(str, chain.market),
-                        map(str, chain.route), strict=True), np.asarray(chain["customer_days_mean"], dtype=float),
-                    strict=True))
+    rows = {k: i for i, k in enumerate(zip(map(str, chain.product), map(str, chain.origin), map(str, chain.market),
+                                           map(str, chain.route), strict=True))}
+    days = np.asarray(chain["customer_days_mean"], dtype=float)
+    capital = np.asarray(chain["working_capital"], dtype=float)  # of the row's whole demand
     chosen = res.chosen_flows()
+    at = [rows[(f.product, f.option.origin, f.option.market, f.option.route.label)] for f in chosen]
     moved = sum(f.units_per_year for f in chosen)
-    lead = sum(f.units_per_year * days[(f.product, f.option.origin, f.option.market, f.option.route.label)]
-               for f in chosen)
+    lead = sum(f.units_per_year * days[i] for f, i in zip(chosen, at, strict=True))
+    tied = sum(f.share * capital[i] for f, i in zip(chosen, at, strict=True))
     by: defaultdict[str, float] = defaultdict(float)
     for f in chosen:
         by[str(f.channel)] += f.units_per_year
@@ -127,6 +130,7 @@ def _design(s: Scenario, time_limit: float) -> dict[str, Any]:
         "design_service_min": float(min(service.values())) if service else None,
         "design_on_time_share": float(carried[inst.opt_meets].sum() / carried.sum()) if carried.sum() > 0 else None,
         "design_days_mean": float(lead / moved) if moved > 0 else None,
+        "design_working_capital": float(tied),
     }
     out.update({f"design_units_{c}": v for c, v in sorted(by.items())})
     return out
