@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["InfeasibleError", "OutputError", "OwlError", "ScenarioError"]
+__all__ = ["MAX_PROBLEMS", "InfeasibleError", "OutputError", "OwlError", "ScenarioError", "ScenarioErrors"]
 
 
 class OwlError(Exception):
@@ -38,6 +38,25 @@ class ScenarioError(OwlError, ValueError):
         self.problem = problem
         self.fix = fix
         super().__init__(f"{file}: {field}: {problem}. Fix: {fix}")
+
+
+#: A scenario file with more problems is reported up to here: the rest usually follow from the first ones.
+MAX_PROBLEMS = 50
+
+
+class ScenarioErrors(ScenarioError):
+    """Every problem a scenario file has (up to a cap), the first of them as the error's own fields.
+
+    ``problems`` lists them all, in the order the loader met them.
+    """
+
+    def __init__(self, problems: list[ScenarioError]) -> None:
+        first = problems[0]
+        more = len(problems) - 1
+        fix = first.fix if not more else (f"{first.fix} ({more} more problem{'s' if more > 1 else ''}: "
+                                          f"owl scenario validate {first.file} lists them all)")
+        super().__init__(first.file, first.field, first.problem, fix)
+        self.problems = list(problems)
 
 
 class InfeasibleError(OwlError):

@@ -1,22 +1,30 @@
 """The MathOpt glue that network design and screening share: solver choice, parameters (with the HiGHS cutoff
 workaround), and reading how a solve ended.
 
-MathOpt's solvers print nothing unless ``enable_output`` is set, which owl never does: ``--json`` output on stdout
-stays one JSON document.
+MathOpt's solvers print nothing unless ``enable_output`` is set, which owl never does. HiGHS still writes a stray
+line from C now and then (``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();``, a known
+HiGHS issue), straight to file descriptor 1: :func:`run` points that descriptor at a sink while it solves, so that
+``--json`` output on stdout stays one JSON document.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ortools.math_opt.python import mathopt
 from ortools.math_opt.solvers import highs_pb2
 
-__all__ = ["SOLVERS", "MipProgress", "cutoff_proved", "found_solution", "parameters", "parse_progress",
-           "proved_infeasible", "relative_gap", "run", "solver_type"]
+__all__ = ["SOLVERS", "MipProgress", "cutoff_proved", "found_solution", "native_stdout_silenced", "parameters",
+           "parse_progress", "proved_infeasible", "relative_gap", "run", "solver_type"]
 
 #: MIP solvers by their CLI name.
 SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP, "cpsat": mathopt.SolverType.CP_SAT}
@@ -57,10 +65,55 @@ def parameters(solver: str, seconds: float, gap: float, *, cutoff: float | None 
     return params
 
 
+_SILENCE = threading.Lock()
+_silenced = {"depth": 0, "saved": -1}
+
+
+def _flush_c_stdio() -> None:
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(None).fflush(None)  # what native code printf'd but has not yet written
+
+
+@contextlib.contextmanager
+def native_stdout_silenced() -> Iterator[None]:
+    """While inside, whatever native code writes to file descriptor 1 goes to a discarded file.
+
+    Python's own ``sys.stdout`` is flushed first and is written as usual afterwards. Nested and concurrent uses
+    (solves in threads) share one redirection, undone when the last of them leaves.
+    """
+    with _SILENCE:
+        if _silenced["depth"] == 0:
+            with contextlib.suppress(ValueError, OSError):
+                sys.stdout.flush()
+            _flush_c_stdio()
+            try:
+                saved = os.dup(1)
+            except OSError:  # no descriptor 1 (a daemon): nothing to protect
+                saved = -1
+            if saved >= 0:
+                with tempfile.TemporaryFile() as sink:
+                    os.dup2(sink.fileno(), 1)
+            _silenced["saved"] = saved
+        _silenced["depth"] += 1
+    try:
+        yield
+    finally:
+        with _SILENCE:
+            _silenced["depth"] -= 1
+            if _silenced["depth"] == 0 and _silenced["saved"] >= 0:
+                _flush_c_stdio()
+                os.dup2(_silenced["saved"], 1)
+                os.close(_silenced["saved"])
+                _silenced["saved"] = -1
+
+
 def run(model: mathopt.Model, solver: str, params: mathopt.SolveParameters,
         log: Callable[[Sequence[str]], None] | None = None) -> mathopt.SolveResult:
-    """Solve ``model`` with the named solver; ``log`` receives the solver's log lines (nothing is printed)."""
-    return mathopt.solve(model, solver_type(solver), params=params, msg_cb=log)
+    """Solve ``model`` with the named solver; ``log`` receives the solver's log lines (nothing is printed, not
+    even what the solver's native code writes to stdout)."""
+    kind = solver_type(solver)
+    with native_stdout_silenced():
+        return mathopt.solve(model, kind, params=params, msg_cb=log)
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,7 +226,7 @@ def _run(s: Scenario, out: Path, time_limit: float, design_time_limit: float, se
         "open_hubs": [h for h in design.open_sites if h in gateway_ids], "units_by_channel": units,
         "routing": [{"job": job, "clients": r.problem.n_clients, "vehicles": len(r.routes),
                      "cost": round(r.cost, 2) if r.feasible else None,
-                     "km": round(r.check.distance / r.problem.distance_unit / 1000, 1), "feasible": r.feasible,
+                     "km": round(r.check.distance / r.problem.distance_unit, 1), "feasible": r.feasible,
                      "backend": r.backend, "runtime_s": round(r.runtime_s, 2)} for job, r in routing],
         "routing_infeasible": [job for job, r in routing if not r.feasible],
         "pickup_clusters_out_of_reach": skipped, "screening": screening, "outputs": list(OUTPUTS),

@@ -6,7 +6,11 @@ sets and values: {a, b} 9 (weight 5), {a, c} 8 (3), {b, c} 7 (4), {a} 5, ... so 
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from ortools.math_opt.python import mathopt
@@ -52,3 +56,32 @@ def test_unknown_solver_and_gap() -> None:
     assert mip.relative_gap(100.0, 99.0) == pytest.approx(0.01)
     assert mip.relative_gap(100.0, 101.0) == 0.0
     assert mip.relative_gap(100.0, -math.inf) == math.inf
+
+
+def test_native_writes_to_stdout_are_silenced_during_a_solve(tmp_path: Path) -> None:
+    # Real descriptors, in a child process: a C printf and a raw write to fd 1 inside the block are dropped,
+    # Python's print before and after reaches stdout in order, and stderr is untouched.
+    script = tmp_path / "noise.py"
+    script.write_text(
+        "import ctypes, os, sys\n"
+        "from logistics.mip import native_stdout_silenced\n"
+        "print('before', flush=False)\n"
+        "with native_stdout_silenced():\n"
+        "    ctypes.CDLL(None).printf(b'from C\\n')\n"
+        "    os.write(1, b'raw\\n')\n"
+        "    with native_stdout_silenced():\n"
+        "        os.write(1, b'nested\\n')\n"
+        "    os.write(2, b'to stderr\\n')\n"
+        "print('after')\n")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=120)
+    assert r.stdout == "before\nafter\n"
+    assert r.stderr == "to stderr\n"
+
+
+def test_owl_design_n_best_json_is_one_document_on_real_stdout() -> None:
+    # The stray HiGHS line (HighsMipSolverData::transformNewIntegerFeasibleSolution) came with --n-best 20.
+    r = subprocess.run([sys.executable, "-c", "from logistics.cli.app import main; main()", "design", "--n-best",
+                        "20", "--time-limit", "20", "--json"], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout, parse_constant=lambda c: pytest.fail(f"non-JSON token {c}"))
+    assert len(doc["runner_ups"]) >= 1

@@ -3,6 +3,7 @@ the HTML report self-contained and rendered by a real headless Chromium."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -79,6 +80,27 @@ def test_geopackage_reads_back_with_the_plan(plan_dir: Path) -> None:
         assert geo.crs.to_epsg() == 4326
         assert list(geo.geom_type) == list(layer.geom_type), name
     assert set(gpd.read_file(plan_dir / "routes.geojson")["job"]) == {job["job"] for job in summary["routing"]}
+
+
+def test_route_km_is_the_routes_own_distance(plan_dir: Path) -> None:
+    # The routing matrices are great-circle km times the scenario's detour factor, so each route's km is the
+    # great-circle length of its line in plan.gpkg times that factor (up to the metre rounding of the matrix), and
+    # a job's km in summary.json is the sum over its routes. (It was 1,000 times too small.)
+    from networks import haversine_km
+
+    summary = json.loads((plan_dir / "summary.json").read_text())
+    routes = gpd.read_file(plan_dir / "plan.gpkg", layer="routes")
+    s = builtin()
+    assert s.routing is not None
+    detour = s.routing.detour_factor
+    for _, r in routes.iterrows():
+        xy = list(r.geometry.coords)
+        great_circle = sum(haversine_km(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(xy))
+        assert r["km"] == pytest.approx(great_circle * detour, rel=1e-3, abs=0.01)
+    for job in summary["routing"]:
+        own = routes.loc[routes["job"] == job["job"], "km"].sum()
+        assert own > 1.0  # a day of pickups or deliveries covers more than a kilometre
+        assert job["km"] == pytest.approx(own, abs=0.06)
 
 
 def test_report_is_self_contained(plan_dir: Path) -> None:

@@ -12,12 +12,14 @@ from rich.table import Table
 from logistics.cli._common import (
     JsonOpt,
     ScenarioOpt,
+    err,
     fail,
     guard,
     out,
     print_json,
     scenario_from,
 )
+from logistics.errors import MAX_PROBLEMS, ScenarioError, ScenarioErrors
 from logistics.io import atomic_write_text
 from logistics.scenario import (
     builtin_text,
@@ -77,13 +79,32 @@ def show(
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(help="Scenario TOML file to check.", dir_okay=False)],
+    as_json: JsonOpt = False,
 ) -> None:
-    """Check a scenario file; exit 0 and say so when it is valid, exit 2 with the first problem otherwise."""
-    with guard():
+    """Check a scenario file: exit 0 and say so when it is valid; exit 2 with every problem found (up to 50),
+    each with its field (records by id) and the fix, otherwise."""
+    try:
         s = load_scenario(file)
+    except ScenarioError as exc:
+        problems = exc.problems if isinstance(exc, ScenarioErrors) else [exc]
+        if as_json:
+            print_json({"file": str(file), "valid": False, "problems": [
+                {"file": p.file, "field": p.field, "problem": p.problem, "fix": p.fix} for p in problems]})
+        else:
+            err.print(escape(f"{file}: {len(problems)} problem{'s' if len(problems) > 1 else ''}"
+                             f"{' (the first ' + str(MAX_PROBLEMS) + ')' if len(problems) >= MAX_PROBLEMS else ''}:"),
+                      highlight=False, soft_wrap=True)
+            for p in problems:
+                err.print(escape(f"  {p.field}: {p.problem}. Fix: {p.fix}"), highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    with guard():
+        notes = defaulted_fields(file)
+        if as_json:
+            print_json({"file": str(file), "valid": True, "products": len(s.products), "markets": len(s.markets),
+                        "channel_routes": len(channel_routes(s)), "defaulted_fields": notes, "problems": []})
+            return
         out.print(f"{file}: valid ({len(s.products)} products, {len(s.markets)} markets, "
                   f"{len(channel_routes(s))} channel routes)", highlight=False)
-        notes = defaulted_fields(file)
         if notes:
             # Files written before these fields existed load as they are: say which defaults they get.
             out.print("fields left at their defaults (docs/scenario.md, 'Older scenario files'):", highlight=False)

@@ -6,6 +6,7 @@ own SVG map, so every picture shows the same numbers.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,13 +98,14 @@ def plan_layers(s: Scenario, design: DesignResult | None = None,
         for k, (route, arr) in enumerate(zip(result.routes, result.check.arrivals, strict=True), start=1):
             vt = p.vehicle_types[route.vehicle_type]
             locs = [vt.start_depot, *[c + p.n_depots for c in route.clients], vt.end_depot]
+            km = float(sum(p.distance[a, b] for a, b in itertools.pairwise(locs))) / p.distance_unit
             route_rows.append({"job": job, "route": k, "vehicle": vt.name or str(route.vehicle_type),
-                               "stops": len(route.clients),
+                               "stops": len(route.clients), "km": round(km, 3),
                                "first_arrival_h": round(arr[0] / 3600, 3) if arr else None,
                                "last_arrival_h": round(arr[-1] / 3600, 3) if arr else None})
             route_geom.append(LineString([tuple(p.coords[i]) for i in locs]))
     routes_gdf = (gpd.GeoDataFrame(route_rows, geometry=route_geom, crs=CRS) if route_rows else
-                  _empty(["job", "route", "vehicle", "stops", "first_arrival_h", "last_arrival_h"]))
+                  _empty(["job", "route", "vehicle", "stops", "km", "first_arrival_h", "last_arrival_h"]))
     return PlanLayers(sites, lanes, flows_gdf, routes_gdf)
 
 

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from logistics.errors import ScenarioError
+from logistics.errors import MAX_PROBLEMS, ScenarioError, ScenarioErrors
 from logistics.scenario.design_data import DesignData, Hub
 from logistics.scenario.model import (
     BulkPartner,
@@ -210,6 +210,9 @@ class _Node:
             return self.data[key]
         if default is _REQUIRED:
             where = f"[{self.path}]" if self.path else "the file"
+            typo = _closest(key, [k for k in self.data if k not in self.used])
+            if typo is not None:
+                self.b.fail(self.at(key), f"missing; the table has {typo!r}", f"did you mean {key!r}? Rename it")
             self.b.fail(self.at(key), "missing", f"add `{key} = ...` to {where}")
         return default
 
@@ -293,11 +296,29 @@ class _Node:
     def done(self) -> None:
         extra = sorted(set(self.data) - self.used)
         if extra:
+            near = _closest(extra[0], sorted(self.used))
             self.b.fail(self.at(extra[0]), "unknown field",
+                        f"did you mean {near!r}? Rename it" if near else
                         f"remove it or check the spelling (see docs/scenario.md for the fields of {self.path})")
 
 
 _REQUIRED = object()
+
+
+def _closest(word: str, choices: list[str]) -> str | None:
+    import difflib
+
+    got = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return got[0] if got else None
+
+
+def _label(raw: Any, i: int) -> str:
+    """A record's name in messages: its id (a hub's gateway) when it has one, else its position."""
+    if isinstance(raw, dict):
+        for k in ("id", "gateway"):
+            if isinstance(raw.get(k), str) and raw[k] and not any(c in raw[k] for c in "[]."):
+                return raw[k]
+    return str(i)
 
 
 class _Builder:
@@ -305,9 +326,30 @@ class _Builder:
         self.file = file
         self.base_dir = base_dir
         self.sources: dict[str, str] = {}
+        self.problems: list[ScenarioError] = []
 
     def fail(self, field: str, problem: str, fix: str) -> None:
         raise ScenarioError(self.file, field, problem, fix)
+
+    def note(self, exc: ScenarioError) -> None:
+        """Keep a problem and go on reading (every problem is reported at once, up to MAX_PROBLEMS)."""
+        self.problems.append(exc)
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise ScenarioErrors(self.problems)
+
+    def section(self, read: Callable[[], Any], default: Any = None) -> Any:
+        """``read()``, or ``default`` with its problem kept."""
+        try:
+            return read()
+        except ScenarioErrors:
+            raise
+        except ScenarioError as exc:
+            self.note(exc)
+            return default
+
+    def stop_if_problems(self) -> None:
+        if self.problems:
+            raise ScenarioErrors(self.problems)
 
     def number(self, path: str, v: Any, *, lo: float | None, hi: float | None, lo_open: bool = False,
                allow_inf: bool = False) -> float:
@@ -333,13 +375,23 @@ class _Builder:
         out = []
         ids: set[str] = set()
         for i, raw in enumerate(arr):
-            node = _Node(self, raw, f"{key}[{i}]")
-            obj = reader(node)
-            node.done()
+            node = _Node(self, raw, f"{key}[{_label(raw, i)}]") if isinstance(raw, dict) else None
+            try:
+                if node is None:
+                    _Node(self, raw, f"{key}[{i}]")  # refuses what is not a table
+                    continue
+                obj = reader(node)
+                node.done()
+            except ScenarioErrors:
+                raise
+            except ScenarioError as exc:
+                self.note(exc)  # the next record is read all the same
+                continue
             oid = getattr(obj, "id", None)
             if oid is not None:
                 if oid in ids:
-                    self.fail(f"{key}[{i}].id", f"duplicate id {oid!r}", "give every entry a unique id")
+                    self.note(ScenarioError(self.file, f"{key}[{i}].id", f"duplicate id {oid!r}",
+                                            "give every entry a unique id"))
                 ids.add(oid)
             out.append(obj)
         return tuple(out)
@@ -364,22 +416,24 @@ class _Builder:
         head.done()
         assert date is not None
 
-        finance = self._finance(root.table("finance"))
-        products = self.items(root, "products", self._product)
-        origins = self.items(root, "origins", self._origin)
-        markets = self.items(root, "markets", self._market)
-        gateways = self.items(root, "gateways", self._gateway)
-        entries = self.items(root, "entries", self._entry)
-        lanes = self.items(root, "lanes", self._lane)
-        warehouses = self.items(root, "warehouses", self._warehouse, required=False)
-        last_mile = self.items(root, "last_mile", self._last_mile)
-        road = self.items(root, "road", self._road)
-        export_rules = self.items(root, "export_rules", self._export_rule)
-        destination_rules = self.items(root, "destination_rules", self._destination_rule)
+        kept = self.section
+        finance = kept(lambda: self._finance(root.table("finance")))
+        products = kept(lambda: self.items(root, "products", self._product), ())
+        origins = kept(lambda: self.items(root, "origins", self._origin), ())
+        markets = kept(lambda: self.items(root, "markets", self._market), ())
+        gateways = kept(lambda: self.items(root, "gateways", self._gateway), ())
+        entries = kept(lambda: self.items(root, "entries", self._entry), ())
+        lanes = kept(lambda: self.items(root, "lanes", self._lane), ())
+        warehouses = kept(lambda: self.items(root, "warehouses", self._warehouse, required=False), ())
+        last_mile = kept(lambda: self.items(root, "last_mile", self._last_mile), ())
+        road = kept(lambda: self.items(root, "road", self._road), ())
+        export_rules = kept(lambda: self.items(root, "export_rules", self._export_rule), ())
+        destination_rules = kept(lambda: self.items(root, "destination_rules", self._destination_rule), ())
         self.origin_country = origin_country
-        tariff_measures = self.items(root, "tariff_measures", self._tariff_measure, required=False)
-        postal_duties = self.items(root, "postal_duties", self._postal_duty, required=False)
-        import_fees = self.items(root, "import_fees", self._import_fee, required=False)
+        tariff_measures = kept(lambda: self.items(root, "tariff_measures", self._tariff_measure, required=False), ())
+        postal_duties = kept(lambda: self.items(root, "postal_duties", self._postal_duty, required=False), ())
+        import_fees = kept(lambda: self.items(root, "import_fees", self._import_fee, required=False), ())
+        self.stop_if_problems()  # the tables below are checked against these sections
         tables = root.table("tables", {})
         demand_csv = tables.text("demand", "") if "demand" in tables.data else ""
         warehouses_geojson = tables.text("warehouses", "") if "warehouses" in tables.data else ""
@@ -392,10 +446,12 @@ class _Builder:
             markets = self._demand_table(demand_csv, markets, {p.id for p in products})
         if warehouses_geojson:
             warehouses = warehouses + self._warehouse_table(warehouses_geojson, {w.id for w in warehouses})
-        screening = self._screening(root.table("screening")) if "screening" in data else None
-        routing = self._routing(root.table("routing")) if "routing" in data else None
-        design = self._design(root.table("design"), {g.id for g in gateways}) if "design" in data else None
-        measures = self.items(root, "measures", self._measure, required=False)
+        screening = kept(lambda: self._screening(root.table("screening"))) if "screening" in data else None
+        routing = kept(lambda: self._routing(root.table("routing"))) if "routing" in data else None
+        design = kept(lambda: self._design(root.table("design"), {g.id for g in gateways})) if "design" in data \
+            else None
+        measures = kept(lambda: self.items(root, "measures", self._measure, required=False), ())
+        self.stop_if_problems()
 
         scenario = Scenario(
             name=name, description=description, date=date, origin_country=origin_country, finance=finance,
@@ -406,9 +462,13 @@ class _Builder:
             screening=screening, routing=routing, design=design, measures=measures,
             measures_resolved=measures_resolved,
         )
-        from logistics.scenario.validate import check_consistency
+        from logistics.scenario.validate import check_consistency, named_by_id
 
-        check_consistency(scenario, self.fail)
+        def collect(field: str, problem: str, fix: str) -> None:
+            self.note(ScenarioError(self.file, named_by_id(scenario, field), problem, fix))
+
+        check_consistency(scenario, collect)
+        self.stop_if_problems()
         if measures and not measures_resolved:
             self._check_measures(scenario)
         return scenario
@@ -837,10 +897,10 @@ class _Builder:
             design_share=n.num("design_share", lo_open=True, hi=1.0) if "design_share" in n.data else None,
         )
         kinds = {e.id for e in equipment}
-        for i, site in enumerate(sites):
+        for site in sites:
             for j, e in enumerate(site.equipment):
                 if e not in kinds:
-                    self.fail(f"screening.sites[{i}].equipment[{j}]", f"unknown equipment {e!r}",
+                    self.fail(f"screening.sites[{site.id}].equipment[{j}]", f"unknown equipment {e!r}",
                               "use an id of [[screening.equipment]]" if kinds else
                               "describe the types in [[screening.equipment]] first, or leave `equipment` out")
         n.done()
@@ -853,8 +913,8 @@ class _Builder:
         if term is None or term.kind != "terminal":
             self.fail("screening.terminal", f"{data.terminal!r} is not a site of kind terminal",
                       "name the airport cargo terminal's site id (a [[screening.sites]] with kind = \"terminal\")")
-        for i, f in enumerate(flows):
-            where = f"screening.flows[{i}]"
+        for f in flows:
+            where = f"screening.flows[{f.id}]"
             if f.origin not in site_ids:
                 self.fail(f"{where}.origin", f"unknown site {f.origin!r}", "use a [[screening.sites]] id")
             for j, fl in enumerate(f.flights):

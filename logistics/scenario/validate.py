@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from logistics.scenario.model import CustomsMode, Scenario
 
-__all__ = ["check_consistency"]
+__all__ = ["check_consistency", "named_by_id"]
 
 Fail = Callable[[str, str, str], Any]
 
@@ -30,12 +31,41 @@ def _overlaps(rules: Sequence[Any], key: str, section: str, fail: Fail) -> None:
 
 
 def check_consistency(s: Scenario, fail: Fail) -> None:
-    """Check references between sections and that every market can be served; call ``fail`` on the first
-    problem (it raises). The checks run in a fixed order, so one bad input always names the same field."""
+    """Check references between sections and that every market can be served; call ``fail`` on each problem
+    (it may raise, or keep the problem and return). The checks run in a fixed order, so one bad input always names
+    the same field; reachability is checked only when the references are sound."""
+    seen = [0]
+
+    def counted(field: str, problem: str, fix: str) -> None:
+        seen[0] += 1
+        fail(field, problem, fix)
+
     for check in (_unique_place_ids, _product_references, _market_references, _duty_rates, _currencies,
-                  _entries_and_lanes, _warehouse_references, _road_rates, _rule_periods, _rule_references,
-                  _reachability):
-        check(s, fail)
+                  _entries_and_lanes, _warehouse_references, _road_rates, _rule_periods, _rule_references):
+        check(s, counted)
+    if not seen[0]:
+        _reachability(s, counted)
+
+
+_POSITION = re.compile(r"^(?P<section>[a-z_]+(?:\.[a-z_]+)?)\[(?P<i>\d+)\](?P<rest>.*)$")
+
+
+def named_by_id(s: Scenario, field: str) -> str:
+    """``field`` with a record's position (``lanes[24].origin``) replaced by its id (``lanes[sea-NSA-LAX].origin``)
+    where the record has one; positions stay for records without ids and for duplicate ids."""
+    m = _POSITION.match(field)
+    if m is None:
+        return field
+    obj: Any = s
+    for part in m["section"].split("."):
+        obj = getattr(obj, part, None)
+    if not isinstance(obj, tuple) or int(m["i"]) >= len(obj):
+        return field
+    rec = obj[int(m["i"])]
+    rid = getattr(rec, "id", None) or getattr(rec, "gateway", None)
+    if not isinstance(rid, str) or sum(getattr(r, "id", None) == rid for r in obj) > 1 or m["rest"] == ".id":
+        return field
+    return f"{m['section']}[{rid}]{m['rest']}"
 
 
 def _unique_place_ids(s: Scenario, fail: Fail) -> None:

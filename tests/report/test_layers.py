@@ -27,7 +27,7 @@ from logistics.routing import Route, RoutingProblem, RoutingResult, VehicleType,
 from logistics.scenario import Scenario, builtin
 
 FLOW_COLUMNS = ["option", "product", "market", "channel", "mode", "warehouse", "share", "units_per_year", "geometry"]
-ROUTE_COLUMNS = ["job", "route", "vehicle", "stops", "first_arrival_h", "last_arrival_h", "geometry"]
+ROUTE_COLUMNS = ["job", "route", "vehicle", "stops", "km", "first_arrival_h", "last_arrival_h", "geometry"]
 STAMP = "2026-07-01T00:00:00.000Z"
 
 
@@ -122,12 +122,15 @@ def _hand_routing() -> RoutingResult:
 
 def test_routes_layer_from_a_routing_result(scenario: Scenario) -> None:
     """Route 1 arrives at client 0 at 3600 s = 1.0 h and at client 1 at 3600 + 600 (service) + 1800 = 6000 s
-    = 1.667 h; route 2 arrives at client 2 at 7200 s = 2.0 h. Each line runs depot -> clients -> depot."""
+    = 1.667 h; route 2 arrives at client 2 at 7200 s = 2.0 h. Each line runs depot -> clients -> depot. Its km is
+    the matrix's distance along it in the instance's unit (1 here): 3600 + 1800 + 5400 and 7200 + 7200."""
     routes = plan_layers(scenario, routing=[("job A", _hand_routing())]).routes
     assert list(routes.columns) == ROUTE_COLUMNS
     assert routes.drop(columns="geometry").to_dict(orient="records") == [
-        {"job": "job A", "route": 1, "vehicle": "van", "stops": 2, "first_arrival_h": 1.0, "last_arrival_h": 1.667},
-        {"job": "job A", "route": 2, "vehicle": "van", "stops": 1, "first_arrival_h": 2.0, "last_arrival_h": 2.0},
+        {"job": "job A", "route": 1, "vehicle": "van", "stops": 2, "km": 10800.0, "first_arrival_h": 1.0,
+         "last_arrival_h": 1.667},
+        {"job": "job A", "route": 2, "vehicle": "van", "stops": 1, "km": 14400.0, "first_arrival_h": 2.0,
+         "last_arrival_h": 2.0},
     ]
     assert routes.geometry.iloc[0].equals(LineString([(113.0, 23.0), (113.1, 23.0), (113.1, 23.1), (113.0, 23.0)]))
     assert routes.geometry.iloc[1].equals(LineString([(113.0, 23.0), (112.9, 23.0), (113.0, 23.0)]))

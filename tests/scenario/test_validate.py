@@ -5,13 +5,15 @@ occurs exactly once), and the ScenarioError's field must name the offending plac
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 
-from logistics.errors import ScenarioError
+from logistics.errors import ScenarioError, ScenarioErrors
 from logistics.scenario import Scenario, builtin, builtin_text, load_scenario, parse_scenario
 from logistics.scenario.validate import check_consistency
+from tests.harness import Owl
 
 TEXT = builtin_text()
 
@@ -76,26 +78,28 @@ def test_check_consistency_reports_through_the_callback() -> None:
 
 DANGLING = [
     pytest.param(('supplied_from = ["USLAX", "LAX"]', 'supplied_from = ["USLAX", "LAXX"]'),
-                 "warehouses[0].supplied_from[1]", "unknown entry 'LAXX'", id="warehouse-supplied-from"),
-    pytest.param(('serves = ["uk"]', 'serves = ["gb"]'), "warehouses[2].serves[0]", "unknown market 'gb'",
+                 "warehouses[WH-LA].supplied_from[1]", "unknown entry 'LAXX'", id="warehouse-supplied-from"),
+    pytest.param(('serves = ["uk"]', 'serves = ["gb"]'), "warehouses[WH-UK].serves[0]", "unknown market 'gb'",
                  id="warehouse-serves"),
-    pytest.param(('last_mile = "gb-parcel"', 'last_mile = "uk-parcel"'), "markets[2].last_mile",
+    pytest.param(('last_mile = "gb-parcel"', 'last_mile = "uk-parcel"'), "markets[uk].last_mile",
                  "unknown last-mile table 'uk-parcel'", id="market-last-mile"),
-    pytest.param(('id = "airp-HKG-LAX"\norigin = "HKG"', 'id = "airp-HKG-LAX"\norigin = "HKX"'), "lanes[10].origin",
+    pytest.param(('id = "airp-HKG-LAX"\norigin = "HKG"', 'id = "airp-HKG-LAX"\norigin = "HKX"'),
+                 "lanes[airp-HKG-LAX].origin",
                  "unknown gateway 'HKX'", id="lane-origin"),
-    pytest.param(('destination = "DEDUI"', 'destination = "DEDUX"'), "lanes[40].destination",
+    pytest.param(('destination = "DEDUI"', 'destination = "DEDUX"'), "lanes[rail-GZRT-DEDUI].destination",
                  "unknown entry 'DEDUX'", id="lane-destination"),
     pytest.param(('destination = "ae"\nmode = "postal"', 'destination = "DXB"\nmode = "postal"'),
-                 "lanes[7].destination", "a postal lane must end at a market, not 'DXB'", id="postal-lane-to-entry"),
+                 "lanes[post-ae].destination", "a postal lane must end at a market, not 'DXB'",
+                 id="postal-lane-to-entry"),
     pytest.param(("supply_per_year = { denim = 1000000 }", "supply_per_year = { jeans = 1000000 }"),
-                 "origins[3].supply_per_year.jeans", "unknown product 'jeans'", id="origin-product"),
+                 "origins[zengcheng].supply_per_year.jeans", "unknown product 'jeans'", id="origin-product"),
     pytest.param(("SA = 0.15 }\nunits_per_order = 1.5", "ZZ = 0.15 }\nunits_per_order = 1.5"),
-                 "products[0].duty_rate.ZZ", "'ZZ' is neither a market nor a region", id="duty-rate-key"),
+                 "products[apparel].duty_rate.ZZ", "'ZZ' is neither a market nor a region", id="duty-rate-key"),
     pytest.param(('currency = "AED"\nduty_threshold', 'currency = "XTS"\nduty_threshold'),
                  "destination_rules[15].currency", "no exchange rate for XTS", id="rule-currency"),
-    pytest.param(('region = "AE"\nlat = 25.2528', 'region = "ZZ"\nlat = 25.2528'), "entries[16].region",
+    pytest.param(('region = "AE"\nlat = 25.2528', 'region = "ZZ"\nlat = 25.2528'), "entries[DXB].region",
                  "no destination rule for region 'ZZ'", id="entry-region"),
-    pytest.param(('region = "AE"\nlat = 25.20', 'region = "ZZ"\nlat = 25.20'), "markets[7].region",
+    pytest.param(('region = "AE"\nlat = 25.20', 'region = "ZZ"\nlat = 25.20'), "markets[ae].region",
                  "no [[destination_rules]] for region 'ZZ' in force on 2026-12-02", id="market-region"),
 ]
 
@@ -177,7 +181,7 @@ def test_no_export_rule_in_force_on_the_scenario_date() -> None:
 def test_no_destination_rule_in_force_on_the_scenario_date() -> None:
     """The only JP rule now starts after the scenario date; jp is markets[5]."""
     e = _error(_edit(('region = "JP"\neffective_from = 2019-10-01', 'region = "JP"\neffective_from = 2027-10-01')))
-    assert (e.field, e.problem) == ("markets[5].region", "no [[destination_rules]] for region 'JP' in force on "
+    assert (e.field, e.problem) == ("markets[jp].region", "no [[destination_rules]] for region 'JP' in force on "
                                                          "2026-12-02")
 
 
@@ -230,7 +234,7 @@ SA_DUTY = ("duty_rate = { US = 0.0, DE", "duty_rate = { zz = 0.05, US = 0.0, DE"
 
 def test_an_unreachable_market_is_named() -> None:
     e = _error(_edit(SA_DUTY, ("\n[design]\n", "\n" + SA_MARKET + "[design]\n")))
-    assert e.field == "markets[11]"
+    assert e.field == "markets[zz]"
     assert e.problem == "market 'zz' has no path from any origin of 'cosmetics'"
     assert "region 'ZZ'" in e.fix
 
@@ -243,13 +247,13 @@ def test_the_same_market_with_a_postal_lane_passes() -> None:
 
 def test_a_market_without_a_duty_rate_for_its_demand() -> None:
     e = _error(_edit(("\n[design]\n", "\n" + SA_MARKET + "[design]\n")))
-    assert (e.field, e.problem) == ("products[2].duty_rate", "no duty rate for market 'zz'")
+    assert (e.field, e.problem) == ("products[cosmetics].duty_rate", "no duty rate for market 'zz'")
 
 
 def test_a_demand_no_origin_supplies() -> None:
     """Panyu is the only apparel cluster; without its supply us-west's (markets[0]) apparel has no origin."""
     e = _error(_edit(("supply_per_year = { apparel = 2000000 }", "supply_per_year = { cosmetics = 1 }")))
-    assert (e.field, e.problem) == ("markets[0].demand_per_year.apparel", "no origin supplies product 'apparel'")
+    assert (e.field, e.problem) == ("markets[us-west].demand_per_year.apparel", "no origin supplies product 'apparel'")
 
 
 # -- through a file -------------------------------------------------------------------------------------------------
@@ -260,5 +264,72 @@ def test_load_scenario_names_the_file(tmp_path: Path) -> None:
     path.write_text(_edit(('serves = ["uk"]', 'serves = ["gb"]')), encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
-    assert (info.value.file, info.value.field) == (str(path), "warehouses[2].serves[0]")
-    assert str(info.value).startswith(f"{path}: warehouses[2].serves[0]: unknown market 'gb'. Fix: ")
+    assert (info.value.file, info.value.field) == (str(path), "warehouses[WH-UK].serves[0]")
+    assert str(info.value).startswith(f"{path}: warehouses[WH-UK].serves[0]: unknown market 'gb'. Fix: ")
+
+
+# -- every problem at once --------------------------------------------------------------------------------------------
+def test_every_problem_is_reported_at_once_by_id(tmp_path: Path) -> None:
+    text = _edit(('unit_weight_kg = 0.30\n', 'unit_weight_kg = -0.30\n'))  # apparel
+    text = text.replace('id = "airp-HKG-LAX"\norigin = "HKG"', 'id = "airp-HKG-LAX"\norigin = "HKX"', 1)
+    text = text.replace("units_per_order = 1.5\n", "units_per_ordr = 1.5\n", 1)
+    path = tmp_path / "three.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioErrors) as info:
+        load_scenario(path)
+    got = [(p.field, p.problem) for p in info.value.problems]
+    # The field errors of one record stop at its first; the record's neighbours and the cross-checks wait for
+    # the records to be sound, so the unknown gateway shows once the product is mended.
+    assert got == [("products[apparel].unit_weight_kg", "-0.3 is not above 0")], got
+    text = text.replace("unit_weight_kg = -0.30\n", "unit_weight_kg = 0.30\n", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as info2:
+        load_scenario(path)
+    assert (info2.value.field, info2.value.problem) == ("products[apparel].units_per_ordr", "unknown field")
+    assert "did you mean 'units_per_order'" in info2.value.fix
+
+
+def test_problems_in_several_records_and_sections_come_together(tmp_path: Path) -> None:
+    text = _edit(('unit_weight_kg = 0.30\n', 'unit_weight_kg = -0.30\n'))
+    text = text.replace('id = "post-us-west"\norigin = "GZMX"\ndestination = "us-west"\nmode = "postal"\n',
+                        'id = "post-us-west"\norigin = "GZMX"\ndestination = "us-west"\nmode = "truck"\n', 1)
+    text = text.replace("handling_per_kg = 0.15\n", "handling_per_kg = -0.15\n", 1)  # CAN
+    path = tmp_path / "many.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioErrors) as info:
+        load_scenario(path)
+    fields = [p.field for p in info.value.problems]
+    assert fields == ["products[apparel].unit_weight_kg", "gateways[CAN].handling_per_kg", "lanes[post-us-west].mode"]
+    assert "2 more problems: owl scenario validate" in str(info.value)
+
+
+def test_a_misspelt_required_field_is_named_as_a_typo(tmp_path: Path) -> None:
+    path = tmp_path / "typo.toml"
+    path.write_text(_edit(("purchase_value = 6.00\n", "purchase_valeu = 6.00\n")), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.field == "products[apparel].purchase_value"
+    assert "'purchase_valeu'" in info.value.problem
+    assert "did you mean 'purchase_value'" in info.value.fix
+
+
+def test_owl_scenario_validate_lists_every_problem_and_prints_json(owl: Owl, tmp_path: Path) -> None:
+    text = _edit(('unit_weight_kg = 0.30\n', 'unit_weight_kg = -0.30\n'))
+    text = text.replace("handling_per_kg = 0.15\n", "handling_per_kg = -0.15\n", 1)
+    path = tmp_path / "two.toml"
+    path.write_text(text, encoding="utf-8")
+    r = owl("scenario", "validate", str(path))
+    assert r.exit_code == 2
+    assert "2 problems" in r.stderr
+    assert "products[apparel].unit_weight_kg" in r.stderr
+    assert "gateways[CAN].handling_per_kg" in r.stderr
+    assert "Traceback" not in r.output
+    doc = json.loads(owl("scenario", "validate", str(path), "--json").stdout)
+    assert doc["valid"] is False
+    assert [p["field"] for p in doc["problems"]] == ["products[apparel].unit_weight_kg",
+                                                      "gateways[CAN].handling_per_kg"]
+    good = tmp_path / "good.toml"
+    good.write_text(builtin_text(), encoding="utf-8")
+    ok = owl("scenario", "validate", str(good), "--json").json()
+    assert ok["valid"] is True
+    assert ok["problems"] == []
