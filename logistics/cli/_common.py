@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -31,20 +32,54 @@ __all__ = [
     "ScreeningSolverOpt",
     "SeedOpt",
     "TimeLimitOpt",
+    "WideOpt",
     "check_time_limit",
     "err",
     "fail",
+    "fit_columns",
     "guard",
     "out",
     "parse_date",
     "print_json",
     "rules_warnings",
     "scenario_from",
+    "set_width",
 ]
 
-# Piped output is not cut to 80 columns: planners paste these tables into reports.
-out = Console(width=None if sys.stdout.isatty() else 180)
+# Piped output is not cut to 80 columns: planners paste these tables into reports. COLUMNS, when set, wins
+# (read again by each command, see set_width).
+_WIDTH = None if sys.stdout.isatty() else 200
+out = Console(width=_WIDTH)
 err = Console(stderr=True)
+
+WideOpt = Annotated[bool, typer.Option("--wide", help="Every column, however wide the terminal.")]
+
+
+def set_width() -> None:
+    """Take the terminal width from COLUMNS when it is set (``COLUMNS=100 owl chain``)."""
+    raw = os.environ.get("COLUMNS", "")
+    out.width = int(raw) if raw.isdigit() and int(raw) >= 40 else _WIDTH  # type: ignore[assignment]
+
+
+def fit_columns(columns: Sequence[tuple[str, int]], rows: Sequence[Sequence[str]], width: int,
+                wide: bool = False) -> list[int]:
+    """Which columns of a table to show in ``width`` characters: every column with ``wide``; else the columns of
+    priority 0, then each further priority level whole while the table still fits. A cell is never cut.
+
+    ``columns`` are (header, priority); the widths are the longest header or cell line plus three characters of
+    padding each (rich's SIMPLE_HEAD box) and one of edge.
+    """
+    need = [max([len(h), *(len(str(r[i])) for r in rows)]) + 3 for i, (h, _) in enumerate(columns)]
+    if wide:
+        return list(range(len(columns)))
+    keep = {i for i, (_, p) in enumerate(columns) if p == 0}
+    used = sum(need[i] for i in keep) + 1
+    for level in sorted({p for _, p in columns if p > 0}):
+        more = [i for i, (_, p) in enumerate(columns) if p == level]
+        if used + sum(need[i] for i in more) <= width:
+            keep.update(more)
+            used += sum(need[i] for i in more)
+    return sorted(keep)
 
 ScenarioOpt = Annotated[
     Path | None,

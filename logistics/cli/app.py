@@ -8,6 +8,7 @@ import typer
 
 from logistics import __version__
 from logistics.cli import chain, design, measures, plan, route, scenario, screen, sweep
+from logistics.cli._common import set_width
 
 app = typer.Typer(
     name="owl",
@@ -39,6 +40,7 @@ def _root(
                                           is_eager=True)] = False,
 ) -> None:
     """owl: cost, lead time and cash of every export channel; network design, routing and screening."""
+    set_width()
 
 
 def main() -> None:

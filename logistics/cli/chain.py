@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from logistics.chain import evaluate
@@ -13,7 +14,9 @@ from logistics.cli._common import (
     DateOpt,
     JsonOpt,
     ScenarioOpt,
+    WideOpt,
     err,
+    fit_columns,
     guard,
     out,
     parse_date,
@@ -30,6 +33,7 @@ def chain(
     product: Annotated[str | None, typer.Option("--product", "-p", help="Only this product id.")] = None,
     market: Annotated[str | None, typer.Option("--market", "-m", help="Only this market id.")] = None,
     date: DateOpt = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Cost per unit and per year, lead time, capital and the winning channel for each product and market.
@@ -38,7 +42,8 @@ def chain(
     a pilot market) shows its cheapest route. The winner (marked *) is the cheapest channel whose 95th-percentile
     delivery time meets the market's promise; "next" is the runner-up and its extra cost. Rules are those in force
     on --date (default: today); a date after the scenario's rules_verified warns. Money is in the scenario
-    currency per unit unless marked per year (k = thousands).
+    currency per unit unless marked per year (k = thousands). A narrow terminal shows product, market, channel,
+    landed cost, p95 and promise first and adds the others as they fit; --wide shows every column.
     """
     with guard():
         s = scenario_from(scenario)
@@ -52,33 +57,42 @@ def chain(
         if best.empty:
             err.print("no flows match the filters (is there demand for that product in that market?)")
             raise typer.Exit(1)
-        table = Table(title=f"owl chain - scenario {s.name}, rules of {report.date}, {s.finance.currency} per unit",
-                      title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
-        for col, just in [("product", "left"), ("market", "left"), ("ch", "left"), ("route", "left"),
-                          ("landed", "right"), ("freight", "right"), ("duty", "right"), ("partner", "right"),
-                          ("other", "right"), ("rebate", "right"),
-                          ("margin", "right"), ("per year", "right"), ("p95 d", "right"), ("promise", "right"),
-                          ("capital", "right"), ("next", "left")]:
-            table.add_column(col, justify="left" if just == "left" else "right", no_wrap=True,
-                             min_width=12 if col == "next" else None)
+        cols = [("product", 0), ("market", 0), ("ch", 0), ("route", 4), ("landed", 0), ("freight", 3),
+                ("duty", 3), ("partner", 5), ("other", 5), ("rebate", 5), ("margin", 4), ("per year", 1),
+                ("p95 d", 0), ("promise", 0), ("capital", 4), ("next", 2)]
+        rows: list[tuple[list[str], str, bool]] = []
         prev = None
         for r in best.itertuples(index=False):
             key = (r.product, r.market)
-            if prev is not None and key != prev:
-                table.add_section()
-            prev = key
             freight = r.consolidation + r.export_clearance + r.line_haul + r.warehouse + r.last_mile
             other = r.insurance + r.import_fees + r.selling_fees + r.returns + r.income_tax + r.carrying
             nxt = f"{r.runner_up} {r.runner_up_gap:+.2f}" if r.winner and r.runner_up else ""
             style = "bold green" if r.winner else ("dim" if not r.meets_promise else "")
-            table.add_row(
+            rows.append(([
                 r.product, r.market, ("*" if r.winner else " ") + r.channel, r.route,
                 f"{r.landed_cost:.2f}", f"{freight:.2f}", f"{r.import_duty:.2f}", f"{r.partner_fee:.2f}",
                 f"{other:.2f}", f"{r.rebate:.2f}",
                 f"{r.margin:.2f}", f"{r.annual_cost / 1e3:,.0f}k", f"{r.customer_days_p95:.1f}",
-                f"{r.promise_days:.0f}", f"{r.working_capital / 1e3:,.0f}k", nxt, style=style,
-            )
-        out.print(table)
+                f"{r.promise_days:.0f}", f"{r.working_capital / 1e3:,.0f}k", nxt], style,
+                prev is not None and key != prev))
+            prev = key
+        shown = fit_columns(cols, [c for c, _, _ in rows], out.width, wide)
+        table = Table(title=f"owl chain - scenario {s.name}, rules of {report.date}, {s.finance.currency} per unit",
+                      title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+        for i in shown:
+            col = cols[i][0]
+            table.add_column(col, justify="left" if col in ("product", "market", "ch", "route", "next") else "right",
+                             no_wrap=True)
+        for cells, style, new_block in rows:
+            if new_block:
+                table.add_section()
+            table.add_row(*(escape(cells[i]) for i in shown), style=style)
+        if wide:  # every column whole, however narrow the terminal: the lines are as long as the table
+            keep, out.width = out.width, 400
+            out.print(table)
+            out.width = keep
+        else:
+            out.print(table)
         winners = report.winners()
         total = float((winners["landed_cost"] * winners["units_per_year"]).sum())
         met = int(winners["meets_promise"].sum())

@@ -90,10 +90,12 @@ def validate(
         if as_json:
             print_json({"file": str(file), "valid": False, "problems": [
                 {"file": p.file, "field": p.field, "problem": p.problem, "fix": p.fix} for p in problems]})
+        elif len(problems) == 1:
+            raise fail(str(problems[0]), 2) from None
         else:
-            err.print(escape(f"{file}: {len(problems)} problem{'s' if len(problems) > 1 else ''}"
-                             f"{' (the first ' + str(MAX_PROBLEMS) + ')' if len(problems) >= MAX_PROBLEMS else ''}:"),
-                      highlight=False, soft_wrap=True)
+            capped = f" (the first {MAX_PROBLEMS})" if len(problems) >= MAX_PROBLEMS else ""
+            err.print("[bold red]error:[/] " + escape(f"{file}: {len(problems)} problems{capped}:"), highlight=False,
+                      soft_wrap=True)
             for p in problems:
                 err.print(escape(f"  {p.field}: {p.problem}. Fix: {p.fix}"), highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None

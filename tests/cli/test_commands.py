@@ -430,3 +430,21 @@ def test_warehouse_candidates_from_geojson(tmp_path: Path) -> None:
     (tmp_path / "wh.geojson").write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(logistics.ScenarioError, match=r"wh.geojson: features\[0\].properties.receiving_per_m3"):
         load_scenario(toml)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_owl_chain_fits_the_terminal(owl: Owl, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    # product, market, channel with the winner mark, landed cost, p95 and promise always show, whole; the other
+    # columns come as they fit, and --wide shows them all.
+    monkeypatch.setenv("COLUMNS", str(width))
+    r = owl("chain", "--product", "handbags", "--date", "2026-07-01").ok()
+    lines = r.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "…" not in r.stdout
+    header = next(line for line in lines if line.strip().startswith("product"))
+    for col in ("product", "market", "ch", "landed", "p95 d", "promise"):
+        assert col in header.split("  ") or f" {col} " in f" {header} ", (col, header)
+    assert any(line.split()[2].startswith("*") for line in lines if line.strip().startswith("handbags"))
+    wide = owl("chain", "--product", "handbags", "--date", "2026-07-01", "--wide").ok()
+    assert "capital" in wide.stdout
+    assert "rebate" in wide.stdout
