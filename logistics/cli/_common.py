@@ -41,6 +41,7 @@ __all__ = [
     "out",
     "parse_date",
     "print_json",
+    "print_table",
     "rules_warnings",
     "scenario_from",
     "set_width",
@@ -59,6 +60,18 @@ def set_width() -> None:
     """Take the terminal width from COLUMNS when it is set (``COLUMNS=100 owl chain``)."""
     raw = os.environ.get("COLUMNS", "")
     out.width = int(raw) if raw.isdigit() and int(raw) >= 40 else _WIDTH  # type: ignore[assignment]
+
+
+def print_table(table: Any, wide: bool = False) -> None:
+    """Print a table; with ``wide`` at its own width, however narrow the terminal (the lines run on)."""
+    if not wide:
+        out.print(table)
+        return
+    keep, out.width = out.width, 400
+    try:
+        out.print(table)
+    finally:
+        out.width = keep
 
 
 def fit_columns(columns: Sequence[tuple[str, int]], rows: Sequence[Sequence[str]], width: int,

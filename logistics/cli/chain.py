@@ -21,6 +21,7 @@ from logistics.cli._common import (
     out,
     parse_date,
     print_json,
+    print_table,
     rules_warnings,
     scenario_from,
 )
@@ -87,12 +88,7 @@ def chain(
             if new_block:
                 table.add_section()
             table.add_row(*(escape(cells[i]) for i in shown), style=style)
-        if wide:  # every column whole, however narrow the terminal: the lines are as long as the table
-            keep, out.width = out.width, 400
-            out.print(table)
-            out.width = keep
-        else:
-            out.print(table)
+        print_table(table, wide)
         winners = report.winners()
         total = float((winners["landed_cost"] * winners["units_per_year"]).sum())
         met = int(winners["meets_promise"].sum())

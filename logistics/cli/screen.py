@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -22,12 +23,15 @@ from logistics.cli._common import (
     ScreeningSolver,
     ScreeningSolverOpt,
     TimeLimitOpt,
+    WideOpt,
     check_time_limit,
     err,
     fail,
+    fit_columns,
     guard,
     out,
     print_json,
+    print_table,
     scenario_from,
 )
 from logistics.screening import (
@@ -79,19 +83,27 @@ def _check_limits(time_limit: float, gap: float) -> None:
         raise fail(f"--gap: {gap:g} must be in [0, 1). Fix: pass for example --gap 0.001")
 
 
-def _summary_table(title: str, plans: dict[str, ScreeningPlan], currency: str) -> Table:
-    t = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
-    for col in ("configuration", f"cost/day {currency}", f"staff+capital {currency}", f"floor+trucks {currency}",
-                f"dwell value {currency}", f"missed {currency}", "lane-h", "dwell mean h", "dwell p95 h",
-                "intended flight", "status"):
-        t.add_column(col, justify="left" if col in ("configuration", "status") else "right")
+def _summary_table(title: str, plans: dict[str, ScreeningPlan], currency: str, width: int | None = None,
+                   wide: bool = False) -> Table:
+    """The plans side by side; in ``width`` characters, configuration, cost a day, dwell and misses first and the
+    cost parts as they fit (every column with ``wide``)."""
+    cols = [("configuration", 0), (f"cost/day {currency}", 0), (f"staff+capital {currency}", 2),
+            (f"floor+trucks {currency}", 3), (f"dwell value {currency}", 3), (f"missed {currency}", 1),
+            ("lane-h", 3), ("dwell mean h", 1), ("dwell p95 h", 2), ("intended flight", 1), ("status", 2)]
+    rows = []
     for name, plan in plans.items():
         r = plan.report
         c = r.cost
-        t.add_row(name, f"{r.total_cost:,.0f}", f"{c['lanes'] + c['capital'] + c['setup']:,.0f}",
-                  f"{c['rehandling'] + c['transport']:,.0f}", f"{c['dwell']:,.0f}", f"{c['missed_flights']:,.0f}",
-                  f"{int(r.lanes.sum()):,}", f"{r.dwell_mean_hours:.2f}", f"{r.dwell_p95_hours:.2f}",
-                  f"{r.share_intended_flight:.4%}", f"{plan.status} ({plan.gap:.2%})")
+        rows.append([name, f"{r.total_cost:,.0f}", f"{c['lanes'] + c['capital'] + c['setup']:,.0f}",
+                     f"{c['rehandling'] + c['transport']:,.0f}", f"{c['dwell']:,.0f}", f"{c['missed_flights']:,.0f}",
+                     f"{int(r.lanes.sum()):,}", f"{r.dwell_mean_hours:.2f}", f"{r.dwell_p95_hours:.2f}",
+                     f"{r.share_intended_flight:.4%}", f"{plan.status} ({plan.gap:.2%})"])
+    shown = fit_columns(cols, rows, width or 10_000, wide)
+    t = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+    for i in shown:
+        t.add_column(cols[i][0], justify="left" if i in (0, 10) else "right", no_wrap=True)
+    for row in rows:
+        t.add_row(*(escape(row[i]) for i in shown))
     return t
 
 
@@ -121,10 +133,11 @@ def _bar(quiet: bool, label: str, total: int) -> tuple[Progress, Callable[[int],
 def compare_cmd(
     scenario: ScenarioOpt = None, time_limit: TimeLimitOpt = 10.0, gap: GapOpt = 0.001, volume_scale: Scale = 1.0,
     solver: ScreeningSolverOpt = ScreeningSolver.highs, replications: Replications = 0, seed: Seed = 0,
-    workers: Workers = None, as_json: JsonOpt = False, quiet: QuietOpt = False,
+    workers: Workers = None, wide: WideOpt = False, as_json: JsonOpt = False, quiet: QuietOpt = False,
 ) -> None:
     """Before (terminal) / measure 8 (mail exchange) / optimized placement, side by side, lanes optimized; with
-    -n, every plan simulated on the same days for 95% intervals of cost and of the saving against 'before'."""
+    -n, every plan simulated on the same days for 95% intervals of cost and of the saving against 'before'. A
+    narrow terminal shows the configuration, cost, dwell and misses first; --wide shows every column."""
     with guard():
         _check_limits(time_limit, gap)
         problem = _problem(scenario, volume_scale)
@@ -142,7 +155,8 @@ def compare_cmd(
             print_json(doc)
             return
         currency = scenario_from(scenario).finance.currency
-        out.print(_summary_table("owl screen compare - a typical day (analytic)", result.plans, currency))
+        print_table(_summary_table("owl screen compare - a typical day (analytic)", result.plans, currency,
+                                   out.width, wide), wide)
         for name, plan in result.plans.items():
             out.print(_equipment_line(name, plan), highlight=False, markup=False)
         if rep is not None:

@@ -448,3 +448,31 @@ def test_owl_chain_fits_the_terminal(owl: Owl, monkeypatch: pytest.MonkeyPatch, 
     wide = owl("chain", "--product", "handbags", "--date", "2026-07-01", "--wide").ok()
     assert "capital" in wide.stdout
     assert "rebate" in wide.stdout
+
+
+@pytest.fixture(scope="module")
+def compared():  # type: ignore[no-untyped-def]
+    from logistics.scenario import builtin
+    from logistics.screening import compare, problem_from
+
+    return compare(problem_from(builtin()), time_limit=3.0).plans
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_owl_screen_compare_table_fits_the_terminal(compared, width: int) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    from logistics.cli.screen import _summary_table
+
+    console = Console(width=width, record=True, color_system=None)
+    console.print(_summary_table("compare", compared, "USD", width))
+    text = console.export_text()
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= width
+    assert "…" not in text
+    header = next(line for line in text.splitlines() if "configuration" in line)
+    for col in ("configuration", "cost/day USD", "missed USD", "dwell mean h", "intended flight"):
+        assert col in header, (col, header)
+    assert {"before", "measure8", "optimized"} <= {line.split()[0] for line in text.splitlines() if line.strip()}
+    wide = Console(width=400, record=True, color_system=None)
+    wide.print(_summary_table("compare", compared, "USD", width, wide=True))
+    assert "floor+trucks USD" in wide.export_text()
