@@ -384,11 +384,8 @@ class _Builder:
         out = []
         ids: set[str] = set()
         for i, raw in enumerate(arr):
-            node = _Node(self, raw, f"{key}[{_label(raw, i)}]") if isinstance(raw, dict) else None
             try:
-                if node is None:
-                    _Node(self, raw, f"{key}[{i}]")  # refuses what is not a table
-                    continue
+                node = _Node(self, raw, f"{key}[{_label(raw, i)}]")  # refuses what is not a table
                 obj = reader(node)
                 node.done()
             except ScenarioErrors:
@@ -518,16 +515,8 @@ class _Builder:
         the loader makes (so that switching a measure off can never give an invalid scenario)."""
         from logistics.scenario.export import dump_scenario
         from logistics.scenario.measures import resolve
-        from logistics.scenario.paths import PathError, apply
 
-        for m in s.measures:
-            for i, e in enumerate(m.effects):
-                try:
-                    apply(s, e.path, e.off if e.off_factor is None else e.off_factor,
-                          "set" if e.off_factor is None else "scale")
-                except PathError as exc:
-                    self.fail(f"measures[{m.id}].effects[{i}]", str(exc),
-                              "name a field as docs/sweeps.md describes paths, with a value that fits it")
+        # resolve refuses an effect whose path or value does not fit, naming the measure and the effect.
         off = resolve(dataclasses.replace(s, measures=tuple(dataclasses.replace(m, in_force=False)
                                                             for m in s.measures)))
         try:

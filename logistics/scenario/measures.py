@@ -38,7 +38,8 @@ def resolve(s: Scenario) -> Scenario:
                             "set" if e.off_factor is None else "scale")
             except PathError as exc:
                 raise ScenarioError(s.path, f"measures[{m.id}].effects[{i}]", str(exc),
-                                    "name a field of this scenario (paths: docs/sweeps.md)") from None
+                                    "name a field as docs/sweeps.md describes paths, with a value that fits it"
+                                    ) from None
     return dataclasses.replace(out, measures_resolved=True)
 
 

@@ -13,6 +13,7 @@ chosen as ``assumption:`` values in docs/measures.md); a sweep spec's parameters
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -160,8 +161,6 @@ def measure_worth(s: Scenario, *, uncertainty: Sequence[Parameter] = UNCERTAINTY
     ScenarioError
         When the scenario has no measures, or an uncertain input names no field of it.
     """
-    import time
-
     t0 = time.perf_counter()
     if not s.measures:
         raise ScenarioError(s.path, "measures", "the scenario has no [[measures]]",

@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from logistics import __version__
 from logistics.errors import OwlError
 from logistics.scenario import PathError, Scenario, resolve_measures
 from logistics.scenario import apply_path as apply
+
+if TYPE_CHECKING:  # the chain is imported where a variant runs, not when a sweep is planned
+    from logistics.chain import ChainReport
 
 __all__ = ["OUTPUTS", "Task", "base_key", "run_batch", "variant_key"]
 
@@ -74,10 +77,7 @@ def variant_key(base: str, inputs: dict[str, Any], paths: Sequence[tuple[str, st
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
-def _chain(s: Scenario) -> dict[str, Any]:
-    from logistics.chain import evaluate
-
-    r = evaluate(s)
+def _chain(r: ChainReport) -> dict[str, Any]:
     w = r.winner_index()
     units = r.units_per_year[w]
     late = ~np.asarray(r["meets_promise"], dtype=bool)[w]
@@ -98,13 +98,11 @@ def _chain(s: Scenario) -> dict[str, Any]:
     return out
 
 
-def _design(s: Scenario, time_limit: float) -> dict[str, Any]:
+def _design(s: Scenario, chain: ChainReport, time_limit: float) -> dict[str, Any]:
+    """The design's outputs; its flows' delivery days and working capital are the chain's rows of their routes."""
     from logistics.design import scenario_design, solve_design
 
     res = solve_design(scenario_design(s), time_limit=time_limit, gap=1e-3)
-    from logistics.chain import evaluate
-
-    chain = evaluate(s)
     rows = {k: i for i, k in enumerate(zip(map(str, chain.product), map(str, chain.origin), map(str, chain.market),
                                            map(str, chain.route), strict=True))}
     days = np.asarray(chain["customer_days_mean"], dtype=float)
@@ -142,9 +140,9 @@ _SCREENING_SEEN: dict[str, dict[str, Any]] = {}
 
 
 def _screening(s: Scenario, time_limit: float) -> dict[str, Any]:
+    """The screening plan's outputs for ``s`` (resolved), shared by the variants with the same screening data."""
     from logistics.screening import optimize, problem_from
 
-    s = resolve_measures(s)
     key = hashlib.sha256(pickle.dumps((s.screening, time_limit), protocol=5)).hexdigest()
     if key not in _SCREENING_SEEN:
         r = optimize(problem_from(s), time_limit=time_limit).report
@@ -174,10 +172,14 @@ def run_batch(task: Task) -> list[dict[str, Any]]:
             for name, path, mode in task.paths:
                 s = apply(s, path, inputs[name], mode)
             s = resolve_measures(s)  # after the inputs: a sweep may switch measures on and off
-            if "chain" in task.run:
-                row.update(_chain(s))
-            if "design" in task.run:
-                row.update(_design(s, task.design_time_limit))
+            if "chain" in task.run or "design" in task.run:
+                from logistics.chain import evaluate
+
+                chain = evaluate(s)  # one evaluation serves the chain's outputs and the design's flows
+                if "chain" in task.run:
+                    row.update(_chain(chain))
+                if "design" in task.run:
+                    row.update(_design(s, chain, task.design_time_limit))
             if "screening" in task.run:
                 row.update(_screening(s, task.screening_time_limit))
             row["status"] = "ok"
